@@ -1,0 +1,85 @@
+"""The composition root: builds the runtime and mounts REST and GraphQL on one FastAPI app."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api.errors import add_exception_handlers
+from api.graphql.router import graphql_router
+from api.middleware import CorrelationId
+from api.rest import api_router
+from api.rest.health import router as health_router
+from api.runtime import PrincipalCache, Runtime
+from api.security.keys import pseudonym_key, signing_key
+from api.security.passwords import Argon2PasswordHasher
+from api.security.tokens import TokenService
+from api.settings import ApiSettings
+from domain.privacy import Pseudonymiser
+from persistence.database import Database
+from persistence.embedded import database_url
+
+logger = logging.getLogger("stepwise")
+
+DESCRIPTION = """
+Pupil-progress tracking for special schools, alternative provision and their trusts.
+
+**Sign in** at `POST /api/v1/auth/token` (password grant for staff, client_credentials for
+integrations) and send `Authorization: Bearer <token>`. Every response is scoped to the
+caller's schools. Errors are RFC 9457 `application/problem+json` with an `errors` list of
+`{field, reason, code}`. Lists are cursor-paged (`limit`, `cursor`, `next_cursor`, `Link`).
+Updates and deletes need `If-Match` with the `ETag` you read. GraphQL is at `/graphql`.
+"""
+
+
+def build_runtime(settings: ApiSettings, database: Database) -> Runtime:
+    return Runtime(
+        settings=settings,
+        database=database,
+        tokens=TokenService(signing_key(settings), settings.auth),
+        hasher=Argon2PasswordHasher(),
+        pseudonymiser=Pseudonymiser(pseudonym_key(settings)),
+        principals=PrincipalCache(ttl=settings.auth.principal_cache_seconds),
+    )
+
+
+def create_app(settings: ApiSettings | None = None, database: Database | None = None) -> FastAPI:
+    """`database` lets the caller own the engine (tests, `stepwise serve`); else one is made here."""
+    settings = settings or ApiSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = database is None
+        db = database or Database.connect(database_url(settings.database), settings.database)
+        app.state.runtime = build_runtime(settings, db)
+        try:
+            yield
+        finally:
+            if owned:
+                await db.dispose()
+
+    app = FastAPI(
+        title="Stepwise",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    add_exception_handlers(app)
+    app.include_router(health_router)
+    app.include_router(api_router)
+    app.include_router(graphql_router(settings), prefix="/graphql", include_in_schema=False)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Link", "X-Request-ID"],
+        )
+    app.add_middleware(CorrelationId)
+    return app

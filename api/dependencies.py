@@ -1,0 +1,132 @@
+"""FastAPI dependencies: the runtime, the caller, their unit of work, and common headers."""
+
+import base64
+import binascii
+import re
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Header, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.errors import ApiProblem, unauthorised
+from api.runtime import Runtime
+from api.security.tokens import InvalidToken
+from domain.access import Principal
+from domain.errors import Problem
+from domain.paging import MAX_LIMIT, PageRequest
+from domain.privacy import Pseudonymiser
+from persistence.unit_of_work import SqlUnitOfWork
+
+_bearer = HTTPBearer(auto_error=False, description="An access token from POST /api/v1/auth/token")
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+async def get_principal(
+    runtime: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise unauthorised()
+    try:
+        token = runtime.tokens.verify(credentials.credentials)
+    except InvalidToken as error:
+        raise unauthorised("the bearer token is not valid") from error
+    return await runtime.resolve(token.kind, token.subject)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_uow(runtime: RuntimeDep, principal: PrincipalDep) -> SqlUnitOfWork:
+    return runtime.uow_for(principal)
+
+
+UowDep = Annotated[SqlUnitOfWork, Depends(get_uow)]
+
+
+def get_pseudonymiser(runtime: RuntimeDep) -> Pseudonymiser:
+    return runtime.pseudonymiser
+
+
+PseudonymiserDep = Annotated[Pseudonymiser, Depends(get_pseudonymiser)]
+
+# --- optimistic concurrency --------------------------------------------------------
+
+_ETAG = re.compile(r'^(?:W/)?"(\d+)"$')
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def _parse_if_match(value: str) -> int:
+    match = _ETAG.match(value.strip())
+    if not match:
+        raise ApiProblem(
+            400,
+            "Bad request",
+            'If-Match takes the ETag from a GET, e.g. "3"',
+            [Problem("If-Match", "not an ETag this API issued", "etag")],
+        )
+    return int(match[1])
+
+
+def required_if_match(
+    if_match: Annotated[str | None, Header(description='ETag from a GET, e.g. "3"')] = None,
+) -> int:
+    """Updates and deletes must say which version they change (428 otherwise)."""
+    if if_match is None:
+        raise ApiProblem(
+            428,
+            "Precondition required",
+            "send If-Match with the ETag you read, so concurrent edits are not lost",
+            [Problem("If-Match", "required", "required")],
+        )
+    return _parse_if_match(if_match)
+
+
+def optional_if_match(
+    if_match: Annotated[str | None, Header(description="optional ETag check")] = None,
+) -> int | None:
+    return None if if_match is None else _parse_if_match(if_match)
+
+
+IfMatch = Annotated[int, Depends(required_if_match)]
+OptionalIfMatch = Annotated[int | None, Depends(optional_if_match)]
+
+# --- cursor pages --------------------------------------------------------------------
+
+
+def encode_cursor(after: uuid.UUID | None) -> str | None:
+    if after is None:
+        return None
+    return base64.urlsafe_b64encode(after.bytes).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> uuid.UUID:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return uuid.UUID(bytes=raw)
+    except (binascii.Error, ValueError) as error:
+        raise ApiProblem(
+            400, "Bad request", "the cursor is not one this API issued",
+            [Problem("cursor", "not a cursor from a previous page", "cursor")],
+        ) from error
+
+
+def page_request(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")] = 50,
+    cursor: Annotated[str | None, Query(max_length=64, description="next_cursor of the previous page")] = None,
+) -> PageRequest:
+    return PageRequest(limit=limit, after=decode_cursor(cursor) if cursor else None)
+
+
+PageDep = Annotated[PageRequest, Depends(page_request)]

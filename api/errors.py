@@ -1,0 +1,167 @@
+"""Every failure as an RFC 9457 problem+json body, in one place.
+
+    DomainError family      -> 403 / 404 / 409 / 412 / 422
+    request validation      -> 422 with one {field, reason} per problem
+    missing If-Match        -> 428
+    bad or missing token    -> 401 with WWW-Authenticate
+    database unavailable    -> 503 with Retry-After
+    anything else           -> 500, logged with its correlation id, nothing leaked
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from domain.errors import (
+    Conflict,
+    DomainError,
+    InvariantViolation,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    StaleVersion,
+)
+from domain.services.identity import AuthenticationFailed
+
+logger = logging.getLogger("stepwise.api")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class ApiProblem(Exception):
+    """An HTTP-level refusal raised by adapters (auth, headers, cursors)."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str = "",
+        problems: list[Problem] | None = None,
+        headers: dict[str, str] | None = None,
+        kind: str | None = None,
+    ) -> None:
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.problems = problems or []
+        self.headers = headers or {}
+        self.kind = kind or title.lower().replace(" ", "-")
+        super().__init__(detail or title)
+
+
+def unauthorised(detail: str = "a valid bearer token is required") -> ApiProblem:
+    return ApiProblem(
+        401, "Unauthorised", detail, headers={"WWW-Authenticate": 'Bearer realm="stepwise"'}
+    )
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    kind: str,
+    title: str,
+    detail: str = "",
+    problems: list[Problem] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": f"urn:stepwise:problem:{kind}",
+        "title": title,
+        "status": status,
+        "detail": detail or title,
+        "instance": request.url.path,
+        "correlation_id": getattr(request.state, "correlation_id", None),
+    }
+    if problems:
+        body["errors"] = [{"field": p.field, "reason": p.reason, "code": p.code} for p in problems]
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    parts = [p for p in loc if p not in ("body", "query", "path", "header", "form")]
+    path = ""
+    for part in parts:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part and not str(part).startswith(("function-", "constrained-")):
+            path += f".{part}" if path else str(part)
+    return path or str(loc[0] if loc else "body")
+
+
+def _domain_status(error: DomainError) -> tuple[int, str, str, list[Problem]]:
+    if isinstance(error, NotFound):
+        return 404, "not-found", f"{error.entity} not found", []
+    if isinstance(error, PermissionDenied):
+        return 403, "forbidden", error.reason, []
+    if isinstance(error, InvariantViolation):
+        return 422, "validation", "the request breaks a rule; see errors", error.problems
+    if isinstance(error, StaleVersion):
+        return 412, "stale-version", str(error), []
+    if isinstance(error, Conflict):
+        problems = [Problem(error.field, error.reason, "conflict")] if error.field else []
+        return 409, "conflict", error.reason, problems
+    return 400, "bad-request", str(error), []
+
+
+def add_exception_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> JSONResponse:
+        status, kind, detail, problems = _domain_status(error)
+        title = {404: "Not found", 403: "Forbidden", 422: "Invalid request", 412: "Precondition failed", 409: "Conflict"}.get(status, "Bad request")
+        return problem_response(request, status, kind, title, detail, problems)
+
+    @app.exception_handler(ApiProblem)
+    async def api_problem(request: Request, error: ApiProblem) -> JSONResponse:
+        return problem_response(
+            request, error.status, error.kind, error.title, error.detail, error.problems, error.headers
+        )
+
+    @app.exception_handler(AuthenticationFailed)
+    async def authentication_failed(request: Request, error: AuthenticationFailed) -> JSONResponse:
+        problem = unauthorised("the token's subject can no longer sign in")
+        return await api_problem(request, problem)
+
+    @app.exception_handler(RequestValidationError)
+    async def request_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            Problem(_field_path(tuple(e.get("loc", ()))), str(e.get("msg", "invalid")), str(e.get("type", "invalid")))
+            for e in error.errors()
+        ]
+        return problem_response(
+            request, 422, "validation", "Invalid request", "the request is not valid; see errors", problems
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_exception(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        headers = dict(error.headers) if error.headers else None
+        return problem_response(
+            request, error.status_code, "http", str(error.detail), str(error.detail), headers=headers
+        )
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(ConnectionError)
+    @app.exception_handler(TimeoutError)
+    async def unavailable(request: Request, error: Exception) -> JSONResponse:
+        logger.warning("database unavailable (%s): %s", request.state.correlation_id, type(error).__name__)
+        return problem_response(
+            request, 503, "unavailable", "Service unavailable",
+            "the database is not reachable; try again shortly", headers={"Retry-After": "2"},
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, error: DBAPIError) -> JSONResponse:
+        if error.connection_invalidated:
+            return await unavailable(request, error)
+        logger.error("database error (%s)", request.state.correlation_id, exc_info=error)
+        return problem_response(request, 500, "internal", "Internal error", "the request could not be completed")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        logger.error("unhandled error (%s)", getattr(request.state, "correlation_id", "-"), exc_info=error)
+        return problem_response(request, 500, "internal", "Internal error", "the request could not be completed")

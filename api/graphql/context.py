@@ -1,0 +1,40 @@
+"""Per-request GraphQL context: the caller, the runtime and fresh data loaders."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials
+from strawberry.fastapi import BaseContext
+
+from api.dependencies import RuntimeDep, _bearer, get_principal
+from api.graphql.loaders import Loaders
+from api.runtime import Runtime
+from domain.access import Principal
+from persistence.unit_of_work import SqlUnitOfWork
+
+
+@dataclass
+class Context(BaseContext):
+    runtime: Runtime
+    principal: Principal
+    loaders: Loaders
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+    def uow(self) -> SqlUnitOfWork:
+        """A new unit of work for one use case; loaders and resolvers never share a session."""
+        return self.runtime.uow_for(self.principal)
+
+
+async def get_context(
+    request: Request,
+    runtime: RuntimeDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Context | None:
+    """Operations need a token (401 otherwise); only the GraphiQL page itself is open."""
+    if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+        return None
+    principal = await get_principal(runtime, credentials)
+    return Context(runtime=runtime, principal=principal, loaders=Loaders(runtime, principal))

@@ -1,0 +1,130 @@
+"""GraphQL failures.
+
+Mutations return expected failures as union members (ValidationProblem,
+NotFoundProblem, ...). Queries raise; this extension gives domain errors a
+machine-readable `extensions.code` and masks everything else, so no stack
+trace, SQL or other school's data ever reaches a client.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import strawberry
+from graphql.error import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from domain.errors import (
+    Conflict,
+    DomainError,
+    InvariantViolation,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+CODES: dict[type[DomainError], str] = {
+    NotFound: "NOT_FOUND",
+    PermissionDenied: "FORBIDDEN",
+    InvariantViolation: "BAD_USER_INPUT",
+    Conflict: "CONFLICT",
+    StaleVersion: "STALE_VERSION",
+}
+
+
+def _code(error: DomainError) -> str:
+    return next((code for kind, code in CODES.items() if isinstance(error, kind)), "BAD_REQUEST")
+
+
+class DomainErrorCodes(MaskErrors):
+    """Keep domain errors (with a code and field problems); mask the rest."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=self._should_mask, error_message="Unexpected error.")
+
+    @staticmethod
+    def _should_mask(error: GraphQLError) -> bool:
+        return not isinstance(error.original_error, DomainError) and error.original_error is not None
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = []
+        for error in super()._process_errors(errors):
+            original = error.original_error
+            if isinstance(original, DomainError):
+                extensions: dict[str, object] = {"code": _code(original)}
+                if isinstance(original, InvariantViolation):
+                    extensions["errors"] = [
+                        {"field": p.field, "reason": p.reason, "code": p.code} for p in original.problems
+                    ]
+                error = GraphQLError(
+                    error.message, error.nodes, error.source, error.positions, error.path,
+                    original, extensions,
+                )
+            processed.append(error)
+        return processed
+
+
+@strawberry.type
+class FieldProblem:
+    field: str
+    reason: str
+    code: str
+
+
+@strawberry.type
+class ValidationProblem:
+    message: str
+    errors: list[FieldProblem]
+
+
+@strawberry.type
+class NotFoundProblem:
+    message: str
+
+
+@strawberry.type
+class ForbiddenProblem:
+    message: str
+
+
+@strawberry.type
+class ConflictProblem:
+    message: str
+    field: str | None
+
+
+@strawberry.type
+class StaleVersionProblem:
+    message: str
+    expected_version: int
+    actual_version: int | None
+
+
+Problem = ValidationProblem | NotFoundProblem | ForbiddenProblem | ConflictProblem | StaleVersionProblem
+
+
+def problem_of(error: DomainError) -> Problem:
+    if isinstance(error, InvariantViolation):
+        return ValidationProblem(
+            message=str(error),
+            errors=[FieldProblem(field=p.field, reason=p.reason, code=p.code) for p in error.problems],
+        )
+    if isinstance(error, NotFound):
+        return NotFoundProblem(message=str(error))
+    if isinstance(error, PermissionDenied):
+        return ForbiddenProblem(message=error.reason)
+    if isinstance(error, StaleVersion):
+        return StaleVersionProblem(message=str(error), expected_version=error.expected, actual_version=error.actual)
+    if isinstance(error, Conflict):
+        return ConflictProblem(message=error.reason, field=error.field)
+    return ValidationProblem(message=str(error), errors=[])
+
+
+async def outcome(run: Callable[[], Awaitable[T]], present: Callable[[T], R]) -> R | Problem:
+    """Run a use case; its result as the success member, a domain error as a problem member."""
+    try:
+        return present(await run())
+    except DomainError as error:
+        return problem_of(error)

@@ -1,0 +1,460 @@
+"""GraphQL types, built from domain entities (never from table rows).
+
+Every relation goes through a per-request data loader, so a nested query such as
+school { pupils { judgements { step } } } costs a fixed number of SQL statements
+whatever the number of pupils.
+"""
+
+import uuid
+from datetime import date, datetime
+from typing import Generic, TypeVar
+
+import strawberry
+from strawberry.types import Info
+
+from api.graphql.context import Context
+from domain import calendar as cal
+from domain import destination as dest
+from domain import framework as fw
+from domain import judgement as jm
+from domain import organisation as org
+from domain import pupil as pm
+from domain import target as tm
+from domain.privacy import PupilView
+from domain.services import frameworks as frameworks_service
+from domain.services import judgements as judgements_service
+from domain.services import modules as modules_service
+from domain.services import organisation as organisation_service
+from domain.services import targets as targets_service
+from domain.filters import FrameworkFilter, ModuleFilter, SchoolFilter
+from domain.paging import PageRequest
+
+Ctx = Info[Context, None]
+N = TypeVar("N")
+
+TrustKind = strawberry.enum(org.TrustKind, name="TrustKind")
+SchoolType = strawberry.enum(org.SchoolType, name="SchoolType")
+Gender = strawberry.enum(pm.Gender, name="Gender")
+CharacteristicKind = strawberry.enum(pm.CharacteristicKind, name="CharacteristicKind")
+Registration = strawberry.enum(pm.Registration, name="Registration")
+JudgementKind = strawberry.enum(jm.JudgementKind, name="JudgementKind")
+ModerationState = strawberry.enum(jm.ModerationState, name="ModerationState")
+TargetStatus = strawberry.enum(tm.TargetStatus, name="TargetStatus")
+OutcomeSource = strawberry.enum(tm.OutcomeSource, name="OutcomeSource")
+OutcomeStatus = strawberry.enum(tm.OutcomeStatus, name="OutcomeStatus")
+OutcomeRating = strawberry.enum(tm.OutcomeRating, name="OutcomeRating")
+Term = strawberry.enum(tm.Term, name="Term")
+DestinationCategory = strawberry.enum(dest.DestinationCategory, name="DestinationCategory")
+
+#: Nested lists are bounded; use the top-level connections to page through more.
+NESTED_LIMIT = 500
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Connection(Generic[N]):
+    nodes: list[N]
+    page_info: PageInfo
+
+
+@strawberry.type
+class Step:
+    id: uuid.UUID
+    code: str
+    label: str
+    value: float
+
+    @classmethod
+    def of(cls, s: fw.Step) -> "Step":
+        return cls(id=s.id, code=s.code, label=s.label, value=s.value)
+
+
+@strawberry.type
+class Strand:
+    id: uuid.UUID
+    code: str
+    name: str
+    position: int
+
+    @classmethod
+    def of(cls, s: fw.Strand) -> "Strand":
+        return cls(id=s.id, code=s.code, name=s.name, position=s.position)
+
+
+@strawberry.type
+class Framework:
+    id: uuid.UUID
+    name: str
+    description: str
+    trust_id: uuid.UUID | None
+    school_id: uuid.UUID | None
+    strands: list[Strand]
+    steps: list[Step]
+    version: int
+
+    @classmethod
+    def of(cls, f: fw.Framework) -> "Framework":
+        return cls(
+            id=f.id, name=f.name, description=f.description, trust_id=f.trust_id, school_id=f.school_id,
+            strands=[Strand.of(s) for s in f.strands], steps=[Step.of(s) for s in f.steps], version=f.version,
+        )
+
+
+@strawberry.type
+class Module:
+    id: uuid.UUID
+    school_id: uuid.UUID
+    academic_year: str
+    sequence: int
+    name: str
+    starts_on: date
+    ends_on: date
+    version: int
+
+    @classmethod
+    def of(cls, m: cal.Module) -> "Module":
+        return cls(
+            id=m.id, school_id=m.school_id, academic_year=m.academic_year.label, sequence=m.sequence,
+            name=m.name, starts_on=m.starts_on, ends_on=m.ends_on, version=m.version,
+        )
+
+
+async def _step(info: Ctx, step_id: uuid.UUID | None) -> Step | None:
+    if step_id is None:
+        return None
+    found = await info.context.loaders.step.load(step_id)
+    return Step.of(found) if found else None
+
+
+@strawberry.type
+class Moderation:
+    state: ModerationState
+    step_id: uuid.UUID | None
+    moderator: str | None
+    moderated_on: date | None
+
+    @strawberry.field
+    async def step(self, info: Ctx) -> Step | None:
+        return await _step(info, self.step_id)
+
+
+@strawberry.type
+class JudgementRevision:
+    version: int
+    step_id: uuid.UUID
+    kind: JudgementKind
+    assessed_on: date
+    assessor: str
+    note: str
+    moderation: Moderation
+    changed_by: str
+    changed_at: datetime
+    reason: str
+
+
+def _moderation(m: jm.Moderation) -> Moderation:
+    return Moderation(state=m.state, step_id=m.step_id, moderator=m.moderator, moderated_on=m.moderated_on)
+
+
+@strawberry.type
+class Judgement:
+    id: uuid.UUID
+    school_id: uuid.UUID
+    pupil_id: uuid.UUID
+    strand_id: uuid.UUID
+    module_id: uuid.UUID
+    step_id: uuid.UUID
+    effective_step_id: uuid.UUID
+    kind: JudgementKind
+    assessed_on: date
+    assessor: str
+    note: str
+    evidence: list[str]
+    moderation: Moderation
+    recorded_by: str
+    recorded_at: datetime
+    version: int
+
+    @classmethod
+    def of(cls, j: jm.Judgement) -> "Judgement":
+        return cls(
+            id=j.id, school_id=j.school_id, pupil_id=j.pupil_id, strand_id=j.strand_id, module_id=j.module_id,
+            step_id=j.step_id, effective_step_id=j.effective_step_id, kind=j.kind, assessed_on=j.assessed_on,
+            assessor=j.assessor, note=j.note, evidence=list(j.evidence), moderation=_moderation(j.moderation),
+            recorded_by=j.recorded_by, recorded_at=j.recorded_at, version=j.version,
+        )
+
+    @strawberry.field
+    async def step(self, info: Ctx) -> Step | None:
+        return await _step(info, self.step_id)
+
+    @strawberry.field(description="the moderated step where moderation adjusted it")
+    async def effective_step(self, info: Ctx) -> Step | None:
+        return await _step(info, self.effective_step_id)
+
+    @strawberry.field
+    async def strand(self, info: Ctx) -> Strand | None:
+        found = await info.context.loaders.strand.load(self.strand_id)
+        return Strand.of(found) if found else None
+
+    @strawberry.field
+    async def module(self, info: Ctx) -> Module | None:
+        found = await info.context.loaders.module.load(self.module_id)
+        return Module.of(found) if found else None
+
+    @strawberry.field(description="previous states, oldest first (one query per judgement)")
+    async def history(self, info: Ctx) -> list[JudgementRevision]:
+        revisions = await judgements_service.judgement_history(info.context.uow(), info.context.principal, self.id)
+        return [
+            JudgementRevision(
+                version=r.version, step_id=r.step_id, kind=r.kind, assessed_on=r.assessed_on, assessor=r.assessor,
+                note=r.note, moderation=_moderation(r.moderation), changed_by=r.changed_by,
+                changed_at=r.changed_at, reason=r.reason,
+            )
+            for r in revisions
+        ]
+
+
+@strawberry.type
+class TargetRevision:
+    changed_at: datetime
+    changed_by: str
+    status: TargetStatus
+    step_id: uuid.UUID
+    reason: str
+
+
+@strawberry.type
+class Target:
+    id: uuid.UUID
+    school_id: uuid.UUID
+    pupil_id: uuid.UUID
+    strand_id: uuid.UUID
+    academic_year: str
+    step_id: uuid.UUID
+    set_on: date
+    set_by: str
+    rationale: str
+    status: TargetStatus
+    supersedes_id: uuid.UUID | None
+    version: int
+
+    @classmethod
+    def of(cls, t: tm.Target) -> "Target":
+        return cls(
+            id=t.id, school_id=t.school_id, pupil_id=t.pupil_id, strand_id=t.strand_id,
+            academic_year=t.academic_year.label, step_id=t.step_id, set_on=t.set_on, set_by=t.set_by,
+            rationale=t.rationale, status=t.status, supersedes_id=t.supersedes_id, version=t.version,
+        )
+
+    @strawberry.field
+    async def step(self, info: Ctx) -> Step | None:
+        return await _step(info, self.step_id)
+
+    @strawberry.field
+    async def strand(self, info: Ctx) -> Strand | None:
+        found = await info.context.loaders.strand.load(self.strand_id)
+        return Strand.of(found) if found else None
+
+    @strawberry.field(description="every change to this target and those it superseded or was superseded by")
+    async def history(self, info: Ctx) -> list[TargetRevision]:
+        entries = await targets_service.target_history(info.context.uow(), info.context.principal, self.id)
+        return [
+            TargetRevision(changed_at=e.changed_at, changed_by=e.changed_by, status=e.status, step_id=e.step_id, reason=e.reason)
+            for e in entries
+        ]
+
+
+@strawberry.type
+class OutcomeEvaluation:
+    id: uuid.UUID
+    academic_year: str
+    term: Term
+    rating: OutcomeRating
+    evaluated_on: date
+    evaluated_by: str
+    note: str
+
+
+@strawberry.type
+class OutcomeTarget:
+    id: uuid.UUID
+    school_id: uuid.UUID
+    pupil_id: uuid.UUID
+    source: OutcomeSource
+    area: str
+    text: str
+    set_on: date
+    due_on: date | None
+    status: OutcomeStatus
+    evaluations: list[OutcomeEvaluation]
+    version: int
+
+    @classmethod
+    def of(cls, o: tm.OutcomeTarget) -> "OutcomeTarget":
+        return cls(
+            id=o.id, school_id=o.school_id, pupil_id=o.pupil_id, source=o.source, area=o.area, text=o.text,
+            set_on=o.set_on, due_on=o.due_on, status=o.status, version=o.version,
+            evaluations=[
+                OutcomeEvaluation(
+                    id=e.id, academic_year=e.academic_year.label, term=e.term, rating=e.rating,
+                    evaluated_on=e.evaluated_on, evaluated_by=e.evaluated_by, note=e.note,
+                )
+                for e in o.evaluations
+            ],
+        )
+
+
+@strawberry.type
+class Destination:
+    id: uuid.UUID
+    school_id: uuid.UUID
+    pupil_id: uuid.UUID
+    left_on: date
+    year_group_at_leaving: str
+    category: DestinationCategory
+    provider: str
+    sustained: bool | None
+    eet: bool | None
+    version: int
+
+    @classmethod
+    def of(cls, d: dest.Destination) -> "Destination":
+        return cls(
+            id=d.id, school_id=d.school_id, pupil_id=d.pupil_id, left_on=d.left_on,
+            year_group_at_leaving=d.year_group_at_leaving, category=d.category, provider=d.provider,
+            sustained=d.sustained, eet=d.eet, version=d.version,
+        )
+
+
+@strawberry.type
+class Characteristic:
+    kind: CharacteristicKind
+    start_on: date
+    end_on: date | None
+    value: str | None
+    rank: int | None
+
+
+@strawberry.type
+class Enrolment:
+    joined_on: date
+    left_on: date | None
+    registration: Registration
+
+
+@strawberry.type(description="identity fields are null, and pseudonym set, for trust analysts")
+class Pupil:
+    id: uuid.UUID
+    school_id: uuid.UUID
+    forename: str | None
+    surname: str | None
+    date_of_birth: date | None
+    upn: str | None
+    mis_id: str | None
+    pseudonym: str | None
+    gender: Gender
+    year_group: str
+    pathway: str | None
+    characteristics: list[Characteristic]
+    enrolments: list[Enrolment]
+    version: int
+
+    @classmethod
+    def of(cls, p: PupilView) -> "Pupil":
+        return cls(
+            id=p.id, school_id=p.school_id, forename=p.forename, surname=p.surname, date_of_birth=p.date_of_birth,
+            upn=p.upn, mis_id=p.mis_id, pseudonym=p.pseudonym, gender=p.gender, year_group=p.year_group,
+            pathway=p.pathway, version=p.version,
+            characteristics=[
+                Characteristic(kind=c.kind, start_on=c.start_on, end_on=c.end_on, value=c.value, rank=c.rank)
+                for c in p.characteristics
+            ],
+            enrolments=[Enrolment(joined_on=e.joined_on, left_on=e.left_on, registration=e.registration) for e in p.enrolments],
+        )
+
+    @strawberry.field
+    async def judgements(
+        self, info: Ctx, module_id: uuid.UUID | None = None, strand_id: uuid.UUID | None = None
+    ) -> list[Judgement]:
+        found = await info.context.loaders.judgements_of_pupil.load(self.id)
+        return [
+            Judgement.of(j)
+            for j in found
+            if (module_id is None or j.module_id == module_id) and (strand_id is None or j.strand_id == strand_id)
+        ]
+
+    @strawberry.field
+    async def targets(self, info: Ctx, academic_year: str | None = None) -> list[Target]:
+        found = await info.context.loaders.targets_of_pupil.load(self.id)
+        return [Target.of(t) for t in found if academic_year is None or t.academic_year.label == academic_year]
+
+    @strawberry.field
+    async def school(self, info: Ctx) -> "School | None":
+        found = await info.context.loaders.school.load(self.school_id)
+        return School.of(found) if found else None
+
+
+@strawberry.type
+class School:
+    id: uuid.UUID
+    trust_id: uuid.UUID
+    urn: str
+    name: str
+    type: SchoolType
+    version: int
+
+    @classmethod
+    def of(cls, s: org.School) -> "School":
+        return cls(id=s.id, trust_id=s.trust_id, urn=s.urn, name=s.name, type=s.type, version=s.version)
+
+    @strawberry.field(description="pupils on the school's roll (not archived), by name")
+    async def pupils(
+        self, info: Ctx, year_group: str | None = None, pathway: str | None = None
+    ) -> list[Pupil]:
+        found = await info.context.loaders.pupils_of_school.load(self.id)
+        return [
+            Pupil.of(p)
+            for p in found
+            if (year_group is None or p.year_group == year_group) and (pathway is None or p.pathway == pathway)
+        ]
+
+    @strawberry.field
+    async def modules(self, info: Ctx, academic_year: str | None = None) -> list[Module]:
+        year = cal.AcademicYear.parse(academic_year) if academic_year else None
+        page = await modules_service.list_modules(
+            info.context.uow(), info.context.principal, ModuleFilter(self.id, year), PageRequest(NESTED_LIMIT)
+        )
+        return sorted((Module.of(m) for m in page.items), key=lambda m: (m.academic_year, m.sequence))
+
+    @strawberry.field(description="frameworks the school can use: its own and its trust's")
+    async def frameworks(self, info: Ctx) -> list[Framework]:
+        page = await frameworks_service.list_frameworks(
+            info.context.uow(), info.context.principal, FrameworkFilter(school_id=self.id), PageRequest(NESTED_LIMIT)
+        )
+        return [Framework.of(f) for f in page.items]
+
+
+@strawberry.type
+class Trust:
+    id: uuid.UUID
+    name: str
+    kind: TrustKind
+    version: int
+
+    @classmethod
+    def of(cls, t: org.Trust) -> "Trust":
+        return cls(id=t.id, name=t.name, kind=t.kind, version=t.version)
+
+    @strawberry.field(description="the trust's schools that the caller may see")
+    async def schools(self, info: Ctx) -> list[School]:
+        page = await organisation_service.list_schools(
+            info.context.uow(), info.context.principal, SchoolFilter(trust_id=self.id), PageRequest(NESTED_LIMIT)
+        )
+        return [School.of(s) for s in page.items]
+

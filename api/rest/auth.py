@@ -1,0 +1,90 @@
+"""OAuth2 token endpoint (password and client_credentials grants) and token introspection."""
+
+import base64
+import binascii
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Header
+from fastapi.responses import JSONResponse
+
+from api.dependencies import PrincipalDep, RuntimeDep
+from api.errors import PROBLEM_JSON
+from api.schemas.identity import MeOut, TokenOut
+from domain.services.identity import AuthenticationFailed, authenticate_client, authenticate_user
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+def _oauth_error(status: int, error: str, description: str) -> JSONResponse:
+    """RFC 6749 §5.2 error fields, inside an RFC 9457 problem body."""
+    headers = {"WWW-Authenticate": 'Basic realm="stepwise"'} if status == 401 else None
+    return JSONResponse(
+        {
+            "type": f"urn:stepwise:problem:oauth:{error}",
+            "title": "Token request refused",
+            "status": status,
+            "detail": description,
+            "error": error,
+            "error_description": description,
+        },
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
+    if not authorization or not authorization.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(authorization[6:], validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    client_id, _, secret = decoded.partition(":")
+    return client_id, secret
+
+
+@router.post(
+    "/token",
+    response_model=TokenOut,
+    responses={400: {"description": "unsupported grant or bad credentials"}, 401: {"description": "unknown client"}},
+)
+async def issue_token(
+    runtime: RuntimeDep,
+    grant_type: Annotated[str, Form(description="password | client_credentials")],
+    username: Annotated[str | None, Form(max_length=254)] = None,
+    password: Annotated[str | None, Form(max_length=200)] = None,
+    client_id: Annotated[str | None, Form(max_length=100)] = None,
+    client_secret: Annotated[str | None, Form(max_length=200)] = None,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> TokenOut | JSONResponse:
+    """Staff sign in with `password`; integration clients use `client_credentials`
+    (form fields or HTTP Basic). Tokens are RS256 JWTs valid for `expires_in` seconds."""
+    lifetime = int(runtime.tokens.lifetime.total_seconds())
+    if grant_type == "password":
+        if not username or not password:
+            return _oauth_error(400, "invalid_request", "username and password are required")
+        try:
+            user = await authenticate_user(runtime.system_uow(), username, password, runtime.hasher)
+        except AuthenticationFailed:
+            return _oauth_error(400, "invalid_grant", "wrong email or password")
+        token = runtime.tokens.issue(str(user.id), "user", user.role.value)
+        return TokenOut(access_token=token, expires_in=lifetime)
+    if grant_type == "client_credentials":
+        basic = _basic_credentials(authorization)
+        cid, secret = basic if basic else (client_id, client_secret)
+        if not cid or not secret:
+            return _oauth_error(401, "invalid_client", "client_id and client_secret are required")
+        try:
+            client = await authenticate_client(runtime.system_uow(), cid, secret, runtime.hasher)
+        except AuthenticationFailed:
+            return _oauth_error(401, "invalid_client", "unknown client or wrong secret")
+        token = runtime.tokens.issue(client.client_id, "client", "integration")
+        return TokenOut(access_token=token, expires_in=lifetime)
+    return _oauth_error(400, "unsupported_grant_type", "use password or client_credentials")
+
+
+@router.get("/me", response_model=MeOut)
+async def me(principal: PrincipalDep) -> MeOut:
+    """What this token can see and do (role, schools, trusts, permissions)."""
+    return MeOut.of(principal)

@@ -1,0 +1,70 @@
+"""/destinations: where leavers went, with EET derived from the category."""
+
+import uuid
+from datetime import date
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from api.dependencies import IfMatch, PageDep, PrincipalDep, UowDep
+from api.rest.http import set_etag
+from api.schemas.common import PageOut, page_out
+from api.schemas.destinations import DestinationIn, DestinationOut, DestinationPatch
+from domain.destination import DestinationCategory
+from domain.filters import DestinationFilter
+from domain.services import destinations as service
+
+router = APIRouter(prefix="/destinations", tags=["destinations"])
+
+
+@router.get("", response_model=PageOut[DestinationOut])
+async def list_destinations(
+    request: Request, response: Response, uow: UowDep, principal: PrincipalDep, page: PageDep,
+    school_id: uuid.UUID | None = None,
+    pupil_id: uuid.UUID | None = None,
+    category: DestinationCategory | None = None,
+    left_from: date | None = None,
+    left_to: date | None = None,
+    year_group_at_leaving: str | None = Query(default=None, max_length=2),
+) -> PageOut[DestinationOut]:
+    filter = DestinationFilter(school_id, pupil_id, category, left_from, left_to, year_group_at_leaving)
+    result = await service.list_destinations(uow, principal, filter, page)
+    return page_out(result, [DestinationOut.of(d) for d in result.items], request, response)
+
+
+@router.post("", response_model=DestinationOut, status_code=status.HTTP_201_CREATED)
+async def record_destination(
+    body: DestinationIn, response: Response, uow: UowDep, principal: PrincipalDep
+) -> DestinationOut:
+    cmd = service.RecordDestination(
+        pupil_id=body.pupil_id, left_on=body.left_on, category=body.category,
+        year_group_at_leaving=body.year_group_at_leaving, provider=body.provider, sustained=body.sustained,
+    )
+    destination = await service.record_destination(uow, principal, cmd)
+    set_etag(response, destination.version)
+    response.headers["Location"] = f"/api/v1/destinations/{destination.id}"
+    return DestinationOut.of(destination)
+
+
+@router.get("/{destination_id}", response_model=DestinationOut)
+async def get_destination(
+    destination_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep
+) -> DestinationOut:
+    destination = await service.get_destination(uow, principal, destination_id)
+    set_etag(response, destination.version)
+    return DestinationOut.of(destination)
+
+
+@router.patch("/{destination_id}", response_model=DestinationOut)
+async def update_destination(
+    destination_id: uuid.UUID, body: DestinationPatch, version: IfMatch, response: Response,
+    uow: UowDep, principal: PrincipalDep,
+) -> DestinationOut:
+    cmd = service.UpdateDestination(destination_id, version, **body.changes())
+    destination = await service.update_destination(uow, principal, cmd)
+    set_etag(response, destination.version)
+    return DestinationOut.of(destination)
+
+
+@router.delete("/{destination_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_destination(destination_id: uuid.UUID, version: IfMatch, uow: UowDep, principal: PrincipalDep) -> None:
+    await service.delete_destination(uow, principal, destination_id, version)

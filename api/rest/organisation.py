@@ -1,0 +1,76 @@
+"""/trusts and /schools."""
+
+import uuid
+
+from fastapi import APIRouter, Request, Response, status
+
+from api.dependencies import IfMatch, PageDep, PrincipalDep, UowDep
+from api.rest.http import set_etag
+from api.schemas.common import PageOut, page_out
+from api.schemas.organisation import SchoolIn, SchoolOut, SchoolPatch, TrustOut, TrustPatch
+from domain.filters import SchoolFilter
+from domain.services import organisation as service
+
+router = APIRouter(tags=["organisation"])
+
+
+@router.get("/trusts", response_model=PageOut[TrustOut])
+async def list_trusts(
+    request: Request, response: Response, uow: UowDep, principal: PrincipalDep, page: PageDep
+) -> PageOut[TrustOut]:
+    result = await service.list_trusts(uow, principal, page)
+    return page_out(result, [TrustOut.of(t) for t in result.items], request, response)
+
+
+@router.get("/trusts/{trust_id}", response_model=TrustOut)
+async def get_trust(trust_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep) -> TrustOut:
+    trust = await service.get_trust(uow, principal, trust_id)
+    set_etag(response, trust.version)
+    return TrustOut.of(trust)
+
+
+@router.patch("/trusts/{trust_id}", response_model=TrustOut)
+async def update_trust(
+    trust_id: uuid.UUID, body: TrustPatch, version: IfMatch, response: Response,
+    uow: UowDep, principal: PrincipalDep,
+) -> TrustOut:
+    cmd = service.UpdateTrust(trust_id, version, **body.changes())
+    trust = await service.update_trust(uow, principal, cmd)
+    set_etag(response, trust.version)
+    return TrustOut.of(trust)
+
+
+@router.get("/schools", response_model=PageOut[SchoolOut])
+async def list_schools(
+    request: Request, response: Response, uow: UowDep, principal: PrincipalDep, page: PageDep,
+    trust_id: uuid.UUID | None = None,
+) -> PageOut[SchoolOut]:
+    result = await service.list_schools(uow, principal, SchoolFilter(trust_id=trust_id), page)
+    return page_out(result, [SchoolOut.of(s) for s in result.items], request, response)
+
+
+@router.post("/schools", response_model=SchoolOut, status_code=status.HTTP_201_CREATED)
+async def create_school(body: SchoolIn, response: Response, uow: UowDep, principal: PrincipalDep) -> SchoolOut:
+    school = await service.create_school(
+        uow, principal, service.CreateSchool(body.trust_id, body.urn, body.name, body.type)
+    )
+    set_etag(response, school.version)
+    response.headers["Location"] = f"/api/v1/schools/{school.id}"
+    return SchoolOut.of(school)
+
+
+@router.get("/schools/{school_id}", response_model=SchoolOut)
+async def get_school(school_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep) -> SchoolOut:
+    school = await service.get_school(uow, principal, school_id)
+    set_etag(response, school.version)
+    return SchoolOut.of(school)
+
+
+@router.patch("/schools/{school_id}", response_model=SchoolOut)
+async def update_school(
+    school_id: uuid.UUID, body: SchoolPatch, version: IfMatch, response: Response,
+    uow: UowDep, principal: PrincipalDep,
+) -> SchoolOut:
+    school = await service.update_school(uow, principal, service.UpdateSchool(school_id, version, **body.changes()))
+    set_etag(response, school.version)
+    return SchoolOut.of(school)

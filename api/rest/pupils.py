@@ -1,0 +1,113 @@
+"""/pupils: enrol, read, list with filters, update, archive (soft delete) and restore."""
+
+import uuid
+from datetime import date
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from api.dependencies import IfMatch, PageDep, PrincipalDep, PseudonymiserDep, UowDep
+from api.rest.http import set_etag
+from api.schemas.common import PageOut, page_out
+from api.schemas.pupils import PupilIn, PupilOut, PupilPatch
+from domain.filters import PupilFilter
+from domain.privacy import view_of
+from domain.services import pupils as service
+from domain.services.unset import UNSET
+
+router = APIRouter(prefix="/pupils", tags=["pupils"])
+
+
+@router.get("", response_model=PageOut[PupilOut])
+async def list_pupils(
+    request: Request,
+    response: Response,
+    uow: UowDep,
+    principal: PrincipalDep,
+    pseudonymiser: PseudonymiserDep,
+    page: PageDep,
+    school_id: uuid.UUID | None = None,
+    year_group: str | None = Query(default=None, max_length=2),
+    pathway: str | None = Query(default=None, max_length=100),
+    on_roll_on: date | None = Query(default=None, description="only pupils on roll that day"),
+    upn: str | None = Query(default=None, max_length=20),
+    mis_id: str | None = Query(default=None, max_length=64),
+    include_archived: bool = False,
+) -> PageOut[PupilOut]:
+    filter = PupilFilter(school_id, year_group, pathway, on_roll_on, upn, mis_id, include_archived)
+    result = await service.list_pupils(uow, principal, filter, page, pseudonymiser)
+    return page_out(result, [PupilOut.of(p) for p in result.items], request, response)
+
+
+@router.post("", response_model=PupilOut, status_code=status.HTTP_201_CREATED)
+async def enrol_pupil(
+    body: PupilIn, response: Response, uow: UowDep, principal: PrincipalDep, pseudonymiser: PseudonymiserDep
+) -> PupilOut:
+    cmd = service.EnrolPupil(
+        school_id=body.school_id,
+        forename=body.forename,
+        surname=body.surname,
+        date_of_birth=body.date_of_birth,
+        gender=body.gender,
+        year_group=body.year_group.upper(),
+        upn=body.upn,
+        mis_id=body.mis_id,
+        pathway=body.pathway,
+        characteristics=[c.to_domain() for c in body.characteristics],
+        enrolments=[e.to_domain() for e in body.enrolments],
+    )
+    pupil = await service.enrol_pupil(uow, principal, cmd)
+    set_etag(response, pupil.version)
+    response.headers["Location"] = f"/api/v1/pupils/{pupil.id}"
+    return PupilOut.of(view_of(pupil, principal, pseudonymiser))
+
+
+@router.get("/{pupil_id}", response_model=PupilOut)
+async def get_pupil(
+    pupil_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep,
+    pseudonymiser: PseudonymiserDep, include_archived: bool = False,
+) -> PupilOut:
+    pupil = await service.get_pupil(uow, principal, pupil_id, pseudonymiser, include_archived)
+    set_etag(response, pupil.version)
+    return PupilOut.of(pupil)
+
+
+@router.patch("/{pupil_id}", response_model=PupilOut)
+async def update_pupil(
+    pupil_id: uuid.UUID, body: PupilPatch, version: IfMatch, response: Response,
+    uow: UowDep, principal: PrincipalDep, pseudonymiser: PseudonymiserDep,
+) -> PupilOut:
+    chars = body.given_or_unset("characteristics")
+    enrols = body.given_or_unset("enrolments")
+    year_group = body.given_or_unset("year_group")
+    cmd = service.UpdatePupil(
+        pupil_id=pupil_id,
+        expected_version=version,
+        forename=body.given_or_unset("forename"),
+        surname=body.given_or_unset("surname"),
+        date_of_birth=body.given_or_unset("date_of_birth"),
+        gender=body.given_or_unset("gender"),
+        year_group=year_group if year_group is UNSET else year_group.upper(),
+        upn=body.given_or_unset("upn"),
+        mis_id=body.given_or_unset("mis_id"),
+        pathway=body.given_or_unset("pathway"),
+        characteristics=chars if chars is UNSET else [c.to_domain() for c in chars],
+        enrolments=enrols if enrols is UNSET else [e.to_domain() for e in enrols],
+    )
+    pupil = await service.update_pupil(uow, principal, cmd)
+    set_etag(response, pupil.version)
+    return PupilOut.of(view_of(pupil, principal, pseudonymiser))
+
+
+@router.delete("/{pupil_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def archive_pupil(pupil_id: uuid.UUID, version: IfMatch, uow: UowDep, principal: PrincipalDep) -> None:
+    """Soft delete: the pupil leaves lists; judgements, targets and history are kept."""
+    await service.archive_pupil(uow, principal, pupil_id, version)
+
+
+@router.post("/{pupil_id}/restore", response_model=PupilOut)
+async def restore_pupil(
+    pupil_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep, pseudonymiser: PseudonymiserDep
+) -> PupilOut:
+    pupil = await service.restore_pupil(uow, principal, pupil_id)
+    set_etag(response, pupil.version)
+    return PupilOut.of(view_of(pupil, principal, pseudonymiser))

@@ -1,0 +1,152 @@
+"""/targets (scale targets) and /outcome-targets (EHCP / IEP SMART targets)."""
+
+import uuid
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from api.dependencies import IfMatch, OptionalIfMatch, PageDep, PrincipalDep, UowDep
+from api.rest.http import set_etag
+from api.schemas.common import PageOut, page_out
+from api.schemas.targets import (
+    EvaluationIn,
+    OutcomeTargetIn,
+    OutcomeTargetOut,
+    OutcomeTargetPatch,
+    TargetIn,
+    TargetOut,
+    TargetRevisionIn,
+    TargetRevisionOut,
+    TargetStatusIn,
+)
+from domain.calendar import AcademicYear
+from domain.filters import OutcomeTargetFilter, TargetFilter
+from domain.services import outcomes as outcomes_service
+from domain.services import targets as targets_service
+from domain.target import OutcomeStatus, TargetStatus
+
+router = APIRouter(tags=["targets"])
+
+
+@router.get("/targets", response_model=PageOut[TargetOut])
+async def list_targets(
+    request: Request, response: Response, uow: UowDep, principal: PrincipalDep, page: PageDep,
+    school_id: uuid.UUID | None = None,
+    pupil_id: uuid.UUID | None = None,
+    strand_id: uuid.UUID | None = None,
+    academic_year: str | None = Query(default=None, pattern=r"^\d{4}/\d{2}$"),
+    target_status: TargetStatus | None = Query(default=None, alias="status"),
+) -> PageOut[TargetOut]:
+    year = AcademicYear.parse(academic_year) if academic_year else None
+    filter = TargetFilter(school_id, pupil_id, strand_id, year, target_status)
+    result = await targets_service.list_targets(uow, principal, filter, page)
+    return page_out(result, [TargetOut.of(t) for t in result.items], request, response)
+
+
+@router.post("/targets", response_model=TargetOut, status_code=status.HTTP_201_CREATED)
+async def set_target(body: TargetIn, response: Response, uow: UowDep, principal: PrincipalDep) -> TargetOut:
+    cmd = targets_service.SetTarget(
+        pupil_id=body.pupil_id, strand_id=body.strand_id, academic_year=AcademicYear.parse(body.academic_year),
+        step_id=body.step_id, rationale=body.rationale, set_on=body.set_on,
+    )
+    target = await targets_service.set_target(uow, principal, cmd)
+    set_etag(response, target.version)
+    response.headers["Location"] = f"/api/v1/targets/{target.id}"
+    return TargetOut.of(target)
+
+
+@router.get("/targets/{target_id}", response_model=TargetOut)
+async def get_target(target_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep) -> TargetOut:
+    target = await targets_service.get_target(uow, principal, target_id)
+    set_etag(response, target.version)
+    return TargetOut.of(target)
+
+
+@router.post("/targets/{target_id}/status", response_model=TargetOut)
+async def change_target_status(
+    target_id: uuid.UUID, body: TargetStatusIn, version: OptionalIfMatch, response: Response,
+    uow: UowDep, principal: PrincipalDep,
+) -> TargetOut:
+    """active -> met / too_challenging / withdrawn, and back to active; `revised` comes from /revision."""
+    cmd = targets_service.ChangeTargetStatus(target_id, version, body.status, body.reason)
+    target = await targets_service.change_target_status(uow, principal, cmd)
+    set_etag(response, target.version)
+    return TargetOut.of(target)
+
+
+@router.post("/targets/{target_id}/revision", response_model=TargetOut, status_code=status.HTTP_201_CREATED)
+async def revise_target(
+    target_id: uuid.UUID, body: TargetRevisionIn, version: OptionalIfMatch, response: Response,
+    uow: UowDep, principal: PrincipalDep,
+) -> TargetOut:
+    """Supersede the target with a new step; returns the new target (the old one becomes `revised`)."""
+    cmd = targets_service.ReviseTarget(target_id, version, body.step_id, body.reason)
+    target = await targets_service.revise_target(uow, principal, cmd)
+    set_etag(response, target.version)
+    response.headers["Location"] = f"/api/v1/targets/{target.id}"
+    return TargetOut.of(target)
+
+
+@router.get("/targets/{target_id}/history", response_model=list[TargetRevisionOut])
+async def target_history(target_id: uuid.UUID, uow: UowDep, principal: PrincipalDep) -> list[TargetRevisionOut]:
+    """Every change to this target and the targets it superseded or was superseded by."""
+    return [TargetRevisionOut.of(r) for r in await targets_service.target_history(uow, principal, target_id)]
+
+
+@router.get("/outcome-targets", response_model=PageOut[OutcomeTargetOut])
+async def list_outcome_targets(
+    request: Request, response: Response, uow: UowDep, principal: PrincipalDep, page: PageDep,
+    school_id: uuid.UUID | None = None,
+    pupil_id: uuid.UUID | None = None,
+    outcome_status: OutcomeStatus | None = Query(default=None, alias="status"),
+) -> PageOut[OutcomeTargetOut]:
+    filter = OutcomeTargetFilter(school_id, pupil_id, outcome_status)
+    result = await outcomes_service.list_outcome_targets(uow, principal, filter, page)
+    return page_out(result, [OutcomeTargetOut.of(o) for o in result.items], request, response)
+
+
+@router.post("/outcome-targets", response_model=OutcomeTargetOut, status_code=status.HTTP_201_CREATED)
+async def set_outcome_target(
+    body: OutcomeTargetIn, response: Response, uow: UowDep, principal: PrincipalDep
+) -> OutcomeTargetOut:
+    cmd = outcomes_service.SetOutcomeTarget(
+        pupil_id=body.pupil_id, source=body.source, area=body.area, text=body.text,
+        set_on=body.set_on, due_on=body.due_on,
+    )
+    outcome = await outcomes_service.set_outcome_target(uow, principal, cmd)
+    set_etag(response, outcome.version)
+    response.headers["Location"] = f"/api/v1/outcome-targets/{outcome.id}"
+    return OutcomeTargetOut.of(outcome)
+
+
+@router.get("/outcome-targets/{outcome_id}", response_model=OutcomeTargetOut)
+async def get_outcome_target(
+    outcome_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep
+) -> OutcomeTargetOut:
+    outcome = await outcomes_service.get_outcome_target(uow, principal, outcome_id)
+    set_etag(response, outcome.version)
+    return OutcomeTargetOut.of(outcome)
+
+
+@router.patch("/outcome-targets/{outcome_id}", response_model=OutcomeTargetOut)
+async def update_outcome_target(
+    outcome_id: uuid.UUID, body: OutcomeTargetPatch, version: IfMatch, response: Response,
+    uow: UowDep, principal: PrincipalDep,
+) -> OutcomeTargetOut:
+    cmd = outcomes_service.UpdateOutcomeTarget(outcome_id, version, **body.changes())
+    outcome = await outcomes_service.update_outcome_target(uow, principal, cmd)
+    set_etag(response, outcome.version)
+    return OutcomeTargetOut.of(outcome)
+
+
+@router.post("/outcome-targets/{outcome_id}/evaluations", response_model=OutcomeTargetOut, status_code=status.HTTP_201_CREATED)
+async def evaluate_outcome(
+    outcome_id: uuid.UUID, body: EvaluationIn, response: Response, uow: UowDep, principal: PrincipalDep
+) -> OutcomeTargetOut:
+    """The termly evaluation: not met / partly met / met / exceeded (one per term)."""
+    cmd = outcomes_service.EvaluateOutcome(
+        outcome_id=outcome_id, academic_year=AcademicYear.parse(body.academic_year), term=body.term,
+        rating=body.rating, note=body.note, evaluated_on=body.evaluated_on,
+    )
+    outcome = await outcomes_service.evaluate_outcome(uow, principal, cmd)
+    set_etag(response, outcome.version)
+    return OutcomeTargetOut.of(outcome)

@@ -1,0 +1,76 @@
+"""What a running app holds: built once at start-up by the composition root."""
+
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from api.security.passwords import Argon2PasswordHasher
+from api.security.tokens import SubjectKind, TokenService
+from api.settings import ApiSettings
+from domain.access import Principal
+from domain.privacy import Pseudonymiser
+from domain.services.identity import (
+    AuthenticationFailed,
+    principal_for_client,
+    principal_for_user,
+)
+from persistence.database import Database
+from persistence.scope import Scope
+from persistence.unit_of_work import SqlUnitOfWork
+
+
+@dataclass
+class PrincipalCache:
+    """Resolved callers for a few seconds, so each request does not re-read its scope."""
+
+    ttl: float
+    _entries: dict[tuple[str, str], tuple[float, Principal]] = field(default_factory=dict)
+
+    def get(self, kind: str, subject: str) -> Principal | None:
+        entry = self._entries.get((kind, subject))
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, kind: str, subject: str, principal: Principal) -> None:
+        if self.ttl > 0:
+            if len(self._entries) > 10_000:
+                self._entries.clear()
+            self._entries[(kind, subject)] = (time.monotonic() + self.ttl, principal)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+@dataclass
+class Runtime:
+    settings: ApiSettings
+    database: Database
+    tokens: TokenService
+    hasher: Argon2PasswordHasher
+    pseudonymiser: Pseudonymiser
+    principals: PrincipalCache
+
+    def system_uow(self) -> SqlUnitOfWork:
+        """Unrestricted: for sign-in and scope resolution, before a caller's scope exists."""
+        return self.database.unit_of_work(Scope.unrestricted())
+
+    def uow_for(self, principal: Principal) -> SqlUnitOfWork:
+        if principal.unrestricted:
+            return self.system_uow()
+        return self.database.unit_of_work(Scope(principal.school_ids, principal.trust_ids))
+
+    async def resolve(self, kind: SubjectKind, subject: str) -> Principal:
+        cached = self.principals.get(kind, subject)
+        if cached is not None:
+            return cached
+        if kind == "user":
+            try:
+                user_id = uuid.UUID(subject)
+            except ValueError as error:
+                raise AuthenticationFailed from error
+            principal = await principal_for_user(self.system_uow(), user_id)
+        else:
+            principal = await principal_for_client(self.system_uow(), subject)
+        self.principals.put(kind, subject, principal)
+        return principal

@@ -1,0 +1,62 @@
+"""Tokens, the caller and staff accounts over HTTP."""
+
+import uuid
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import InputModel
+from domain.access import Permission, Principal, Role
+from domain.identity import User
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int = Field(description="seconds")
+
+
+class MeOut(BaseModel):
+    """Token introspection: who the token speaks for and what it can reach."""
+
+    subject: str
+    name: str
+    role: Role
+    trust_id: uuid.UUID | None
+    school_ids: list[uuid.UUID]
+    trust_ids: list[uuid.UUID]
+    permissions: list[Permission]
+    pseudonymised: bool
+
+    @classmethod
+    def of(cls, p: Principal) -> "MeOut":
+        return cls(
+            subject=p.subject, name=p.display_name, role=p.role, trust_id=p.trust_id,
+            school_ids=sorted(p.school_ids), trust_ids=sorted(p.trust_ids),
+            permissions=sorted(p.permissions), pseudonymised=p.pseudonymised,
+        )
+
+
+class UserIn(InputModel):
+    email: str = Field(max_length=254, examples=["j.smith@milestone.example"])
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+    password: str = Field(min_length=1, max_length=200)
+    trust_id: uuid.UUID | None = Field(default=None, description="for trust_admin / trust_analyst")
+    school_ids: list[uuid.UUID] = Field(default_factory=list, max_length=200, description="for school roles")
+
+
+class UserOut(BaseModel):
+    id: uuid.UUID
+    email: str
+    name: str
+    role: Role
+    trust_id: uuid.UUID | None
+    school_ids: list[uuid.UUID]
+    active: bool
+
+    @classmethod
+    def of(cls, u: User) -> "UserOut":
+        return cls(
+            id=u.id, email=u.email, name=u.name, role=u.role, trust_id=u.trust_id,
+            school_ids=sorted(u.school_ids), active=u.active,
+        )

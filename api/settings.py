@@ -1,0 +1,47 @@
+"""Service settings (env prefix STEPWISE_), grouped apart from the database's own."""
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from persistence.settings import DatabaseSettings, default_data_dir
+
+PLACEHOLDERS = {"changeme", "change-me", "secret", "password", "stepwise"}
+
+
+class AuthSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STEPWISE_AUTH_", extra="ignore")
+
+    issuer: str = "https://stepwise.local"
+    audience: str = "stepwise-api"
+    access_token_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    #: RS256 private key (PEM). Unset: a key is generated once and kept in the data directory.
+    signing_key: SecretStr | None = None
+    #: Seconds a resolved caller (role and scope) is cached; deactivation takes effect within it.
+    principal_cache_seconds: float = Field(default=10.0, ge=0)
+    leeway_seconds: int = Field(default=30, ge=0, le=60)
+
+
+class ApiSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STEPWISE_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Field(default_factory=default_data_dir)
+    #: Key for analysts' pupil pseudonyms. Unset: generated once and kept in the data directory.
+    pseudonym_key: SecretStr | None = None
+    cors_origins: list[str] = Field(default_factory=list)
+    graphql_max_depth: int = 10
+    graphiql: bool = True
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+
+    @field_validator("pseudonym_key")
+    @classmethod
+    def _not_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and (
+            value.get_secret_value().lower() in PLACEHOLDERS or len(value.get_secret_value()) < 16
+        ):
+            raise ValueError("use a real secret of 16+ characters, not a placeholder")
+        return value

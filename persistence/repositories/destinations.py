@@ -1,0 +1,58 @@
+"""Leavers' destinations."""
+
+import uuid
+
+from sqlalchemy import delete, insert, select
+
+from domain.destination import Destination
+from domain.filters import DestinationFilter
+from domain.paging import Page, PageRequest
+from persistence.mappers import destination_from_row, destination_values
+from persistence.repositories.base import ScopedRepository, fetch_page, versioned_update
+from persistence.tables import DestinationRow
+
+
+class SqlDestinationRepository(ScopedRepository):
+    async def get(self, destination_id: uuid.UUID) -> Destination | None:
+        stmt = select(DestinationRow).where(
+            DestinationRow.id == destination_id, self.scope.schools(DestinationRow.school_id)
+        )
+        row = (await self.session.execute(stmt)).scalar_one_or_none()
+        return destination_from_row(row) if row else None
+
+    async def add(self, destination: Destination) -> None:
+        await self.session.execute(insert(DestinationRow).values(**destination_values(destination)))
+
+    async def update(self, destination: Destination, previous_version: int) -> None:
+        await versioned_update(
+            self.session,
+            DestinationRow,
+            [DestinationRow.school_id == destination.school_id, DestinationRow.id == destination.id],
+            previous_version,
+            destination_values(destination),
+            "destination",
+        )
+
+    async def delete(self, destination: Destination) -> None:
+        await self.session.execute(
+            delete(DestinationRow).where(
+                DestinationRow.school_id == destination.school_id, DestinationRow.id == destination.id
+            )
+        )
+
+    async def matching(self, filter: DestinationFilter, page: PageRequest) -> Page[Destination]:
+        stmt = select(DestinationRow).where(self.scope.schools(DestinationRow.school_id))
+        if filter.school_id is not None:
+            stmt = stmt.where(DestinationRow.school_id == filter.school_id)
+        if filter.pupil_id is not None:
+            stmt = stmt.where(DestinationRow.pupil_id == filter.pupil_id)
+        if filter.category is not None:
+            stmt = stmt.where(DestinationRow.category == filter.category.value)
+        if filter.year_group_at_leaving is not None:
+            stmt = stmt.where(DestinationRow.year_group_at_leaving == filter.year_group_at_leaving)
+        if filter.left_from is not None:
+            stmt = stmt.where(DestinationRow.left_on >= filter.left_from)
+        if filter.left_to is not None:
+            stmt = stmt.where(DestinationRow.left_on <= filter.left_to)
+        rows, after = await fetch_page(self.session, stmt, DestinationRow.id, page)
+        return Page([destination_from_row(r) for r in rows], after)

@@ -1,0 +1,59 @@
+"""Users and integration clients. Identity tables are read before a scope exists (sign-in)."""
+
+import uuid
+
+from sqlalchemy import func, insert, or_, select, update
+
+from domain.identity import IntegrationClient, User
+from domain.paging import Page, PageRequest
+from persistence.mappers import client_from_row, client_values, user_from_row, user_values
+from persistence.repositories.base import ScopedRepository, fetch_page, versioned_update
+from persistence.tables import IntegrationClientRow, UserRow
+
+
+class SqlUserRepository(ScopedRepository):
+    async def get(self, user_id: uuid.UUID) -> User | None:
+        row = await self.session.get(UserRow, user_id)
+        return user_from_row(row) if row else None
+
+    async def by_email(self, email: str) -> User | None:
+        stmt = select(UserRow).where(UserRow.email == email.strip().lower())
+        row = (await self.session.execute(stmt)).scalar_one_or_none()
+        return user_from_row(row) if row else None
+
+    async def add(self, user: User) -> None:
+        await self.session.execute(insert(UserRow).values(**user_values(user)))
+
+    async def update(self, user: User, previous_version: int) -> None:
+        await versioned_update(
+            self.session, UserRow, [UserRow.id == user.id], previous_version, user_values(user), "user"
+        )
+
+    async def matching(
+        self, school_ids: frozenset[uuid.UUID] | None, trust_id: uuid.UUID | None, page: PageRequest
+    ) -> Page[User]:
+        stmt = select(UserRow)
+        if school_ids is not None:
+            visible = [UserRow.school_ids.overlap(sorted(school_ids))]  # type: ignore[attr-defined]
+            if trust_id is not None:
+                visible.append(UserRow.trust_id == trust_id)
+            stmt = stmt.where(or_(*visible))
+        rows, after = await fetch_page(self.session, stmt, UserRow.id, page)
+        return Page([user_from_row(r) for r in rows], after)
+
+
+class SqlClientRepository(ScopedRepository):
+    async def by_client_id(self, client_id: str) -> IntegrationClient | None:
+        stmt = select(IntegrationClientRow).where(IntegrationClientRow.client_id == client_id)
+        row = (await self.session.execute(stmt)).scalar_one_or_none()
+        return client_from_row(row) if row else None
+
+    async def add(self, client: IntegrationClient) -> None:
+        await self.session.execute(insert(IntegrationClientRow).values(**client_values(client)))
+
+    async def mark_used(self, client: IntegrationClient) -> None:
+        await self.session.execute(
+            update(IntegrationClientRow)
+            .where(IntegrationClientRow.id == client.id)
+            .values(last_used_at=func.now())
+        )

@@ -1,0 +1,112 @@
+"""Judgements and their revisions."""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import delete, insert, select
+
+from domain.filters import JudgementFilter
+from domain.ids import new_id
+from domain.judgement import Judgement, JudgementRevision
+from domain.paging import Page, PageRequest
+from persistence.mappers import (
+    judgement_from_row,
+    judgement_revision_from_row,
+    judgement_revision_values,
+    judgement_values,
+)
+from persistence.repositories.base import ScopedRepository, fetch_page, versioned_update
+from persistence.tables import JudgementRevisionRow, JudgementRow, PupilRow
+
+
+class SqlJudgementRepository(ScopedRepository):
+    async def get(self, judgement_id: uuid.UUID) -> Judgement | None:
+        stmt = select(JudgementRow).where(
+            JudgementRow.id == judgement_id, self.scope.schools(JudgementRow.school_id)
+        )
+        row = (await self.session.execute(stmt)).scalar_one_or_none()
+        return judgement_from_row(row) if row else None
+
+    async def find(
+        self, pupil_id: uuid.UUID, strand_id: uuid.UUID, module_id: uuid.UUID
+    ) -> Judgement | None:
+        stmt = select(JudgementRow).where(
+            self.scope.schools(JudgementRow.school_id),
+            JudgementRow.pupil_id == pupil_id,
+            JudgementRow.strand_id == strand_id,
+            JudgementRow.module_id == module_id,
+        )
+        row = (await self.session.execute(stmt)).scalar_one_or_none()
+        return judgement_from_row(row) if row else None
+
+    async def add(self, judgement: Judgement) -> None:
+        await self.session.execute(insert(JudgementRow).values(**judgement_values(judgement)))
+
+    async def update(self, judgement: Judgement, previous_version: int) -> None:
+        await versioned_update(
+            self.session,
+            JudgementRow,
+            [JudgementRow.school_id == judgement.school_id, JudgementRow.id == judgement.id],
+            previous_version,
+            judgement_values(judgement),
+            "judgement",
+        )
+
+    async def delete(self, judgement: Judgement) -> None:
+        await self.session.execute(
+            delete(JudgementRow).where(
+                JudgementRow.school_id == judgement.school_id, JudgementRow.id == judgement.id
+            )
+        )
+
+    async def add_revision(self, school_id: uuid.UUID, revision: JudgementRevision) -> None:
+        values = judgement_revision_values(school_id, new_id(), revision)
+        await self.session.execute(insert(JudgementRevisionRow).values(**values))
+
+    async def revisions(self, judgement_id: uuid.UUID) -> list[JudgementRevision]:
+        stmt = (
+            select(JudgementRevisionRow)
+            .where(
+                JudgementRevisionRow.judgement_id == judgement_id,
+                self.scope.schools(JudgementRevisionRow.school_id),
+            )
+            .order_by(JudgementRevisionRow.changed_at, JudgementRevisionRow.id)
+        )
+        return [judgement_revision_from_row(r) for r in (await self.session.execute(stmt)).scalars()]
+
+    async def matching(self, filter: JudgementFilter, page: PageRequest) -> Page[Judgement]:
+        stmt = select(JudgementRow).where(self.scope.schools(JudgementRow.school_id))
+        for column, value in (
+            (JudgementRow.school_id, filter.school_id),
+            (JudgementRow.pupil_id, filter.pupil_id),
+            (JudgementRow.strand_id, filter.strand_id),
+            (JudgementRow.module_id, filter.module_id),
+            (JudgementRow.kind, filter.kind.value if filter.kind else None),
+        ):
+            if value is not None:
+                stmt = stmt.where(column == value)
+        if filter.year_group is not None or filter.pathway is not None:
+            stmt = stmt.join(
+                PupilRow,
+                (PupilRow.school_id == JudgementRow.school_id) & (PupilRow.id == JudgementRow.pupil_id),
+            )
+            if filter.year_group is not None:
+                stmt = stmt.where(PupilRow.year_group == filter.year_group)
+            if filter.pathway is not None:
+                stmt = stmt.where(PupilRow.pathway == filter.pathway)
+        rows, after = await fetch_page(self.session, stmt, JudgementRow.id, page)
+        return Page([judgement_from_row(r) for r in rows], after)
+
+    async def for_pupils(
+        self, pupil_ids: Sequence[uuid.UUID], module_id: uuid.UUID | None = None
+    ) -> dict[uuid.UUID, list[Judgement]]:
+        stmt = select(JudgementRow).where(
+            JudgementRow.pupil_id.in_(pupil_ids), self.scope.schools(JudgementRow.school_id)
+        )
+        if module_id is not None:
+            stmt = stmt.where(JudgementRow.module_id == module_id)
+        grouped: dict[uuid.UUID, list[Judgement]] = defaultdict(list)
+        for row in (await self.session.execute(stmt.order_by(JudgementRow.assessed_on, JudgementRow.id))).scalars():
+            grouped[row.pupil_id].append(judgement_from_row(row))
+        return {pid: grouped.get(pid, []) for pid in pupil_ids}

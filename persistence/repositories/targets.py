@@ -1,0 +1,175 @@
+"""Scale targets with their revision history, and outcome targets with evaluations."""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import insert, select
+
+from domain.filters import OutcomeTargetFilter, TargetFilter
+from domain.ids import new_id
+from domain.paging import Page, PageRequest
+from domain.target import (
+    CURRENT_STATUSES,
+    OutcomeEvaluation,
+    OutcomeTarget,
+    Target,
+    TargetRevision,
+)
+from persistence.mappers import (
+    evaluation_values,
+    outcome_from_rows,
+    outcome_values,
+    target_from_rows,
+    target_revision_values,
+    target_values,
+)
+from persistence.repositories.base import ScopedRepository, fetch_page, versioned_update
+from persistence.tables import (
+    OutcomeEvaluationRow,
+    OutcomeTargetRow,
+    TargetRevisionRow,
+    TargetRow,
+)
+
+
+class SqlTargetRepository(ScopedRepository):
+    async def _hydrate(self, rows: Sequence[TargetRow]) -> list[Target]:
+        if not rows:
+            return []
+        history: dict[uuid.UUID, list[TargetRevisionRow]] = defaultdict(list)
+        stmt = select(TargetRevisionRow).where(
+            TargetRevisionRow.school_id.in_(sorted({r.school_id for r in rows})),
+            TargetRevisionRow.target_id.in_([r.id for r in rows]),
+        )
+        for rev in (await self.session.execute(stmt)).scalars():
+            history[rev.target_id].append(rev)
+        return [target_from_rows(r, history[r.id]) for r in rows]
+
+    async def get(self, target_id: uuid.UUID) -> Target | None:
+        stmt = select(TargetRow).where(TargetRow.id == target_id, self.scope.schools(TargetRow.school_id))
+        rows = (await self.session.execute(stmt)).scalars().all()
+        found = await self._hydrate(rows)
+        return found[0] if found else None
+
+    async def current(
+        self, pupil_id: uuid.UUID, strand_id: uuid.UUID, academic_year: str
+    ) -> Target | None:
+        stmt = select(TargetRow).where(
+            self.scope.schools(TargetRow.school_id),
+            TargetRow.pupil_id == pupil_id,
+            TargetRow.strand_id == strand_id,
+            TargetRow.academic_year == academic_year,
+            TargetRow.status.in_([s.value for s in CURRENT_STATUSES]),
+        )
+        found = await self._hydrate((await self.session.execute(stmt)).scalars().all())
+        return found[0] if found else None
+
+    async def add(self, target: Target) -> None:
+        await self.session.execute(insert(TargetRow).values(**target_values(target)))
+
+    async def update(self, target: Target, previous_version: int) -> None:
+        await versioned_update(
+            self.session,
+            TargetRow,
+            [TargetRow.school_id == target.school_id, TargetRow.id == target.id],
+            previous_version,
+            target_values(target),
+            "target",
+        )
+
+    async def add_revision(self, school_id: uuid.UUID, revision: TargetRevision) -> None:
+        values = target_revision_values(school_id, new_id(), revision)
+        await self.session.execute(insert(TargetRevisionRow).values(**values))
+
+    async def chain(self, target_id: uuid.UUID) -> list[Target]:
+        """The target, the ones it superseded and the ones that superseded it."""
+        start = await self.get(target_id)
+        if start is None:
+            return []
+        stmt = select(TargetRow).where(
+            TargetRow.school_id == start.school_id,
+            TargetRow.pupil_id == start.pupil_id,
+            TargetRow.strand_id == start.strand_id,
+            TargetRow.academic_year == start.academic_year.label,
+        )
+        by_id = {t.id: t for t in await self._hydrate((await self.session.execute(stmt)).scalars().all())}
+        successor_of = {t.supersedes_id: t.id for t in by_id.values() if t.supersedes_id}
+        first = start
+        while first.supersedes_id in by_id:
+            first = by_id[first.supersedes_id]
+        chain = [first]
+        while chain[-1].id in successor_of:
+            chain.append(by_id[successor_of[chain[-1].id]])
+        return chain
+
+    async def matching(self, filter: TargetFilter, page: PageRequest) -> Page[Target]:
+        stmt = select(TargetRow).where(self.scope.schools(TargetRow.school_id))
+        for column, value in (
+            (TargetRow.school_id, filter.school_id),
+            (TargetRow.pupil_id, filter.pupil_id),
+            (TargetRow.strand_id, filter.strand_id),
+            (TargetRow.academic_year, filter.academic_year.label if filter.academic_year else None),
+            (TargetRow.status, filter.status.value if filter.status else None),
+        ):
+            if value is not None:
+                stmt = stmt.where(column == value)
+        rows, after = await fetch_page(self.session, stmt, TargetRow.id, page)
+        return Page(await self._hydrate(rows), after)
+
+    async def for_pupils(self, pupil_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Target]]:
+        stmt = select(TargetRow).where(
+            TargetRow.pupil_id.in_(pupil_ids), self.scope.schools(TargetRow.school_id)
+        )
+        grouped: dict[uuid.UUID, list[Target]] = {pid: [] for pid in pupil_ids}
+        for target in await self._hydrate((await self.session.execute(stmt.order_by(TargetRow.id))).scalars().all()):
+            grouped[target.pupil_id].append(target)
+        return grouped
+
+
+class SqlOutcomeTargetRepository(ScopedRepository):
+    async def _hydrate(self, rows: Sequence[OutcomeTargetRow]) -> list[OutcomeTarget]:
+        if not rows:
+            return []
+        evaluations: dict[uuid.UUID, list[OutcomeEvaluationRow]] = defaultdict(list)
+        stmt = select(OutcomeEvaluationRow).where(
+            OutcomeEvaluationRow.school_id.in_(sorted({r.school_id for r in rows})),
+            OutcomeEvaluationRow.outcome_id.in_([r.id for r in rows]),
+        )
+        for e in (await self.session.execute(stmt)).scalars():
+            evaluations[e.outcome_id].append(e)
+        return [outcome_from_rows(r, evaluations[r.id]) for r in rows]
+
+    async def get(self, outcome_id: uuid.UUID) -> OutcomeTarget | None:
+        stmt = select(OutcomeTargetRow).where(
+            OutcomeTargetRow.id == outcome_id, self.scope.schools(OutcomeTargetRow.school_id)
+        )
+        found = await self._hydrate((await self.session.execute(stmt)).scalars().all())
+        return found[0] if found else None
+
+    async def add(self, outcome: OutcomeTarget) -> None:
+        await self.session.execute(insert(OutcomeTargetRow).values(**outcome_values(outcome)))
+
+    async def update(self, outcome: OutcomeTarget, previous_version: int) -> None:
+        await versioned_update(
+            self.session,
+            OutcomeTargetRow,
+            [OutcomeTargetRow.school_id == outcome.school_id, OutcomeTargetRow.id == outcome.id],
+            previous_version,
+            outcome_values(outcome),
+            "outcome target",
+        )
+
+    async def add_evaluation(self, outcome: OutcomeTarget, evaluation: OutcomeEvaluation) -> None:
+        await self.session.execute(insert(OutcomeEvaluationRow).values(**evaluation_values(outcome, evaluation)))
+
+    async def matching(self, filter: OutcomeTargetFilter, page: PageRequest) -> Page[OutcomeTarget]:
+        stmt = select(OutcomeTargetRow).where(self.scope.schools(OutcomeTargetRow.school_id))
+        if filter.school_id is not None:
+            stmt = stmt.where(OutcomeTargetRow.school_id == filter.school_id)
+        if filter.pupil_id is not None:
+            stmt = stmt.where(OutcomeTargetRow.pupil_id == filter.pupil_id)
+        if filter.status is not None:
+            stmt = stmt.where(OutcomeTargetRow.status == filter.status.value)
+        rows, after = await fetch_page(self.session, stmt, OutcomeTargetRow.id, page)
+        return Page(await self._hydrate(rows), after)

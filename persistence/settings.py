@@ -1,0 +1,26 @@
+"""Database settings. With no DATABASE_URL the service runs on an embedded PostgreSQL."""
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("stepwise", appauthor=False))
+
+
+class DatabaseSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DATABASE_", extra="ignore")
+
+    url: str | None = Field(
+        default=None,
+        description="postgresql:// URL; unset = start an embedded server under data_dir",
+    )
+    data_dir: Path = Field(default_factory=default_data_dir)
+    pool_size: int = 10
+    max_overflow: int = 10
+    pool_timeout: float = 10.0
+    statement_timeout_ms: int = 30_000
+    echo: bool = False

@@ -1,0 +1,444 @@
+"""SQLModel tables. They store; the domain validates.
+
+Tenant tables carry `school_id` first in every primary key, unique constraint
+and foreign key, so a row can only ever point at rows of its own school and
+the schema can be distributed by school with Citus. Organisation and identity
+tables (trusts, schools, frameworks, strands, steps, users, clients) are small
+reference tables: see REFERENCE_TABLES and docs in README.
+"""
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    ARRAY,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Float,
+    ForeignKeyConstraint,
+    Index,
+    MetaData,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlmodel import Field, SQLModel
+
+from domain.access import Permission, Role
+from domain.destination import DestinationCategory
+from domain.judgement import JudgementKind, ModerationState
+from domain.organisation import SchoolType, TrustKind
+from domain.pupil import CharacteristicKind, Gender, Registration
+from domain.target import OutcomeRating, OutcomeSource, OutcomeStatus, TargetStatus, Term
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+#: Tables replicated whole to every node under Citus (no school_id distribution key).
+REFERENCE_TABLES = frozenset(
+    {"trusts", "schools", "frameworks", "strands", "steps", "users", "integration_clients"}
+)
+
+
+def one_of(name: str, column: str, values: type[enum.StrEnum]) -> CheckConstraint:
+    listed = ", ".join(f"'{v.value}'" for v in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name)
+
+
+def _created() -> datetime:
+    return Field(sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()))
+
+
+def _tenant_fk(columns: list[str], table: str, ondelete: str | None = None) -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["school_id", *columns], [f"{table}.school_id", f"{table}.id"], ondelete=ondelete
+    )
+
+
+# --- organisation (reference) ---------------------------------------------------------
+
+
+class TrustRow(SQLModel, table=True):
+    __tablename__ = "trusts"
+    __table_args__ = (one_of("kind", "kind", TrustKind),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    name: str
+    kind: str
+    version: int = 1
+    created_at: datetime = _created()
+
+
+class SchoolRow(SQLModel, table=True):
+    __tablename__ = "schools"
+    __table_args__ = (one_of("type", "type", SchoolType),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    trust_id: uuid.UUID = Field(foreign_key="trusts.id", index=True)
+    urn: str = Field(unique=True)
+    name: str
+    type: str
+    version: int = 1
+    created_at: datetime = _created()
+
+
+class FrameworkRow(SQLModel, table=True):
+    __tablename__ = "frameworks"
+    __table_args__ = (
+        CheckConstraint("(trust_id IS NULL) <> (school_id IS NULL)", name="one_owner"),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    trust_id: uuid.UUID | None = Field(default=None, foreign_key="trusts.id", index=True)
+    school_id: uuid.UUID | None = Field(default=None, foreign_key="schools.id", index=True)
+    name: str
+    description: str = ""
+    version: int = 1
+    created_at: datetime = _created()
+
+
+class StrandRow(SQLModel, table=True):
+    __tablename__ = "strands"
+    __table_args__ = (UniqueConstraint("framework_id", "code"),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    framework_id: uuid.UUID = Field(foreign_key="frameworks.id", ondelete="CASCADE", index=True)
+    code: str
+    name: str
+    position: int
+
+
+class StepRow(SQLModel, table=True):
+    __tablename__ = "steps"
+    __table_args__ = (UniqueConstraint("framework_id", "code"),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    framework_id: uuid.UUID = Field(foreign_key="frameworks.id", ondelete="CASCADE", index=True)
+    code: str
+    label: str
+    value: float = Field(sa_column=Column(Float, nullable=False))
+
+
+# --- identity (reference) ---------------------------------------------------------------
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "users"
+    __table_args__ = (one_of("role", "role", Role),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    email: str = Field(unique=True)
+    name: str
+    role: str
+    password_hash: str
+    trust_id: uuid.UUID | None = Field(default=None, foreign_key="trusts.id", index=True)
+    school_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(PG_UUID(as_uuid=True)), nullable=False, server_default="{}"),
+    )
+    active: bool = True
+    version: int = 1
+    created_at: datetime = _created()
+
+
+class IntegrationClientRow(SQLModel, table=True):
+    __tablename__ = "integration_clients"
+    __table_args__ = (
+        CheckConstraint(
+            "permissions <@ ARRAY["
+            + ", ".join(f"'{p.value}'" for p in Permission)
+            + "]::text[]",
+            name="permissions",
+        ),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    client_id: str = Field(unique=True)
+    name: str
+    secret_hash: str
+    permissions: list[str] = Field(sa_column=Column(ARRAY(Text), nullable=False))
+    trust_id: uuid.UUID | None = Field(default=None, foreign_key="trusts.id", index=True)
+    school_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(PG_UUID(as_uuid=True)), nullable=False, server_default="{}"),
+    )
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    last_used_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+# --- pupils (tenant) ------------------------------------------------------------------
+
+
+class PupilRow(SQLModel, table=True):
+    __tablename__ = "pupils"
+    __table_args__ = (
+        one_of("gender", "gender", Gender),
+        Index(
+            "uq_pupils_school_id_upn",
+            "school_id",
+            "upn",
+            unique=True,
+            postgresql_where=text("upn IS NOT NULL AND deleted_at IS NULL"),
+        ),
+        Index(
+            "uq_pupils_school_id_mis_id",
+            "school_id",
+            "mis_id",
+            unique=True,
+            postgresql_where=text("mis_id IS NOT NULL AND deleted_at IS NULL"),
+        ),
+        Index("ix_pupils_school_id_year_group", "school_id", "year_group"),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True, foreign_key="schools.id")
+    id: uuid.UUID = Field(primary_key=True)
+    upn: str | None = None
+    mis_id: str | None = None
+    forename: str
+    surname: str
+    date_of_birth: date
+    gender: str
+    year_group: str
+    pathway: str | None = None
+    version: int = 1
+    deleted_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    created_at: datetime = _created()
+
+
+class CharacteristicRow(SQLModel, table=True):
+    __tablename__ = "pupil_characteristics"
+    __table_args__ = (
+        _tenant_fk(["pupil_id"], "pupils", ondelete="CASCADE"),
+        one_of("kind", "kind", CharacteristicKind),
+        Index("ix_pupil_characteristics_school_id_pupil_id", "school_id", "pupil_id"),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True)
+    id: uuid.UUID = Field(primary_key=True)
+    pupil_id: uuid.UUID
+    kind: str
+    value: str | None = None
+    rank: int | None = None
+    start_on: date
+    end_on: date | None = None
+
+
+class EnrolmentRow(SQLModel, table=True):
+    __tablename__ = "enrolments"
+    __table_args__ = (
+        _tenant_fk(["pupil_id"], "pupils", ondelete="CASCADE"),
+        one_of("registration", "registration", Registration),
+        CheckConstraint("left_on IS NULL OR left_on >= joined_on", name="dates"),
+        Index("ix_enrolments_school_id_pupil_id", "school_id", "pupil_id"),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True)
+    id: uuid.UUID = Field(primary_key=True)
+    pupil_id: uuid.UUID
+    joined_on: date
+    left_on: date | None = None
+    registration: str
+
+
+# --- assessment (tenant) ----------------------------------------------------------------
+
+
+class ModuleRow(SQLModel, table=True):
+    __tablename__ = "modules"
+    __table_args__ = (
+        UniqueConstraint("school_id", "academic_year", "sequence"),
+        CheckConstraint("ends_on >= starts_on", name="dates"),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True, foreign_key="schools.id")
+    id: uuid.UUID = Field(primary_key=True)
+    academic_year: str
+    sequence: int
+    name: str
+    starts_on: date
+    ends_on: date
+    version: int = 1
+
+
+class JudgementRow(SQLModel, table=True):
+    __tablename__ = "judgements"
+    __table_args__ = (
+        _tenant_fk(["pupil_id"], "pupils"),
+        _tenant_fk(["module_id"], "modules"),
+        UniqueConstraint("school_id", "pupil_id", "strand_id", "module_id"),
+        one_of("kind", "kind", JudgementKind),
+        one_of("moderation_state", "moderation_state", ModerationState),
+        Index("ix_judgements_school_id_module_id_strand_id", "school_id", "module_id", "strand_id"),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True)
+    id: uuid.UUID = Field(primary_key=True)
+    pupil_id: uuid.UUID
+    strand_id: uuid.UUID = Field(foreign_key="strands.id")
+    module_id: uuid.UUID
+    step_id: uuid.UUID = Field(foreign_key="steps.id")
+    kind: str
+    assessed_on: date
+    assessor: str
+    note: str = ""
+    evidence: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(Text), nullable=False, server_default="{}"),
+    )
+    moderation_state: str
+    moderated_step_id: uuid.UUID | None = Field(default=None, foreign_key="steps.id")
+    moderator: str | None = None
+    moderated_on: date | None = None
+    recorded_by: str
+    recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    version: int = 1
+
+
+class JudgementRevisionRow(SQLModel, table=True):
+    """Previous states of judgements; kept after the judgement itself is deleted."""
+
+    __tablename__ = "judgement_revisions"
+    __table_args__ = (
+        Index("ix_judgement_revisions_school_id_judgement_id", "school_id", "judgement_id"),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True, foreign_key="schools.id")
+    id: uuid.UUID = Field(primary_key=True)
+    judgement_id: uuid.UUID
+    version: int
+    step_id: uuid.UUID = Field(foreign_key="steps.id")
+    kind: str
+    assessed_on: date
+    assessor: str
+    note: str
+    moderation_state: str
+    moderated_step_id: uuid.UUID | None = Field(default=None, foreign_key="steps.id")
+    moderator: str | None = None
+    moderated_on: date | None = None
+    changed_by: str
+    changed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    reason: str
+
+
+class TargetRow(SQLModel, table=True):
+    __tablename__ = "targets"
+    __table_args__ = (
+        _tenant_fk(["pupil_id"], "pupils"),
+        one_of("status", "status", TargetStatus),
+        Index(
+            "uq_targets_current",
+            "school_id",
+            "pupil_id",
+            "strand_id",
+            "academic_year",
+            unique=True,
+            postgresql_where=text("status IN ('active', 'too_challenging', 'met')"),
+        ),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True)
+    id: uuid.UUID = Field(primary_key=True)
+    pupil_id: uuid.UUID
+    strand_id: uuid.UUID = Field(foreign_key="strands.id")
+    academic_year: str
+    step_id: uuid.UUID = Field(foreign_key="steps.id")
+    set_on: date
+    set_by: str
+    rationale: str = ""
+    status: str
+    supersedes_id: uuid.UUID | None = None
+    version: int = 1
+
+
+class TargetRevisionRow(SQLModel, table=True):
+    __tablename__ = "target_revisions"
+    __table_args__ = (
+        _tenant_fk(["target_id"], "targets", ondelete="CASCADE"),
+        Index("ix_target_revisions_school_id_target_id", "school_id", "target_id"),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True)
+    id: uuid.UUID = Field(primary_key=True)
+    target_id: uuid.UUID
+    changed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    changed_by: str
+    status: str
+    step_id: uuid.UUID = Field(foreign_key="steps.id")
+    reason: str
+
+
+class OutcomeTargetRow(SQLModel, table=True):
+    __tablename__ = "outcome_targets"
+    __table_args__ = (
+        _tenant_fk(["pupil_id"], "pupils"),
+        one_of("source", "source", OutcomeSource),
+        one_of("status", "status", OutcomeStatus),
+        Index("ix_outcome_targets_school_id_pupil_id", "school_id", "pupil_id"),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True)
+    id: uuid.UUID = Field(primary_key=True)
+    pupil_id: uuid.UUID
+    source: str
+    area: str
+    text: str
+    set_on: date
+    due_on: date | None = None
+    status: str
+    version: int = 1
+
+
+class OutcomeEvaluationRow(SQLModel, table=True):
+    __tablename__ = "outcome_evaluations"
+    __table_args__ = (
+        _tenant_fk(["outcome_id"], "outcome_targets", ondelete="CASCADE"),
+        UniqueConstraint("school_id", "outcome_id", "academic_year", "term"),
+        one_of("term", "term", Term),
+        one_of("rating", "rating", OutcomeRating),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True)
+    id: uuid.UUID = Field(primary_key=True)
+    outcome_id: uuid.UUID
+    academic_year: str
+    term: str
+    rating: str
+    evaluated_on: date
+    evaluated_by: str
+    note: str = ""
+
+
+class DestinationRow(SQLModel, table=True):
+    __tablename__ = "destinations"
+    __table_args__ = (
+        _tenant_fk(["pupil_id"], "pupils"),
+        UniqueConstraint("school_id", "pupil_id", "left_on"),
+        one_of("category", "category", DestinationCategory),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True)
+    id: uuid.UUID = Field(primary_key=True)
+    pupil_id: uuid.UUID
+    left_on: date
+    year_group_at_leaving: str
+    category: str
+    provider: str = ""
+    sustained: bool | None = None
+    version: int = 1
+
+
+#: Tenant tables protected by row-level security on school_id.
+TENANT_TABLES = tuple(
+    t.name for t in metadata.sorted_tables if t.name not in REFERENCE_TABLES
+)

@@ -1,0 +1,94 @@
+"""The SQL unit of work: one session, one transaction, repositories narrowed to a scope.
+
+For a restricted scope every transaction starts with
+`set_config('role', 'stepwise_app')` and the visible school and trust ids, so
+PostgreSQL row-level security filters rows even if a repository forgot to.
+The settings are transaction-local: a pooled connection carries nothing over.
+"""
+
+from typing import Any, Self
+
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session, SessionTransaction
+
+from persistence.constraints import translate
+from persistence.repositories.destinations import SqlDestinationRepository
+from persistence.repositories.frameworks import SqlFrameworkRepository
+from persistence.repositories.identity import SqlClientRepository, SqlUserRepository
+from persistence.repositories.judgements import SqlJudgementRepository
+from persistence.repositories.modules import SqlModuleRepository
+from persistence.repositories.organisation import SqlSchoolRepository, SqlTrustRepository
+from persistence.repositories.pupils import SqlPupilRepository
+from persistence.repositories.targets import SqlOutcomeTargetRepository, SqlTargetRepository
+from persistence.scope import Scope
+
+APP_ROLE = "stepwise_app"
+
+_SCOPE_SQL = text(
+    "SELECT set_config('role', :role, true),"
+    " set_config('stepwise.school_ids', :schools, true),"
+    " set_config('stepwise.trust_ids', :trusts, true)"
+)
+
+
+class SqlUnitOfWork:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], scope: Scope) -> None:
+        self._session_factory = session_factory
+        self.scope = scope
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside `async with`")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        session = self._session_factory()
+        if self.scope.restricted:
+            params = {
+                "role": APP_ROLE,
+                "schools": self.scope.guc_schools(),
+                "trusts": self.scope.guc_trusts(),
+            }
+
+            def apply_scope(_: Session, __: SessionTransaction, connection: Any) -> None:
+                connection.execute(_SCOPE_SQL, params)
+
+            event.listen(session.sync_session, "after_begin", apply_scope)
+        self._session = session
+        self.trusts = SqlTrustRepository(session, self.scope)
+        self.schools = SqlSchoolRepository(session, self.scope)
+        self.pupils = SqlPupilRepository(session, self.scope)
+        self.frameworks = SqlFrameworkRepository(session, self.scope)
+        self.modules = SqlModuleRepository(session, self.scope)
+        self.judgements = SqlJudgementRepository(session, self.scope)
+        self.targets = SqlTargetRepository(session, self.scope)
+        self.outcomes = SqlOutcomeTargetRepository(session, self.scope)
+        self.destinations = SqlDestinationRepository(session, self.scope)
+        self.users = SqlUserRepository(session, self.scope)
+        self.clients = SqlClientRepository(session, self.scope)
+        return self
+
+    async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            try:
+                await session.rollback()
+            finally:
+                await session.close()
+        if isinstance(exc, DBAPIError) and (domain_error := translate(exc)) is not None:
+            raise domain_error from exc
+
+    async def commit(self) -> None:
+        try:
+            await self.session.commit()
+        except DBAPIError as error:
+            if (domain_error := translate(error)) is not None:
+                raise domain_error from error
+            raise
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
