@@ -46,7 +46,7 @@ def build_runtime(settings: ApiSettings, database: Database) -> Runtime:
 
 
 def create_app(settings: ApiSettings | None = None, database: Database | None = None) -> FastAPI:
-    """`database` lets the caller own the engine (tests, `stepwise serve`); else one is made here."""
+    """`database` lets the caller own the engine (tests, `stepwise serve`); else it is made here."""
     settings = settings or ApiSettings()
 
     @asynccontextmanager

@@ -117,14 +117,18 @@ def decode_cursor(cursor: str) -> uuid.UUID:
         return uuid.UUID(bytes=raw)
     except (binascii.Error, ValueError) as error:
         raise ApiProblem(
-            400, "Bad request", "the cursor is not one this API issued",
+            400,
+            "Bad request",
+            "the cursor is not one this API issued",
             [Problem("cursor", "not a cursor from a previous page", "cursor")],
         ) from error
 
 
 def page_request(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="items per page")] = 50,
-    cursor: Annotated[str | None, Query(max_length=64, description="next_cursor of the previous page")] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=64, description="next_cursor of the previous page")
+    ] = None,
 ) -> PageRequest:
     return PageRequest(limit=limit, after=decode_cursor(cursor) if cursor else None)
 

@@ -1,11 +1,11 @@
 """Every failure as an RFC 9457 problem+json body, in one place.
 
-    DomainError family      -> 403 / 404 / 409 / 412 / 422
-    request validation      -> 422 with one {field, reason} per problem
-    missing If-Match        -> 428
-    bad or missing token    -> 401 with WWW-Authenticate
-    database unavailable    -> 503 with Retry-After
-    anything else           -> 500, logged with its correlation id, nothing leaked
+DomainError family      -> 403 / 404 / 409 / 412 / 422
+request validation      -> 422 with one {field, reason} per problem
+missing If-Match        -> 428
+bad or missing token    -> 401 with WWW-Authenticate
+database unavailable    -> 503 with Retry-After
+anything else           -> 500, logged with its correlation id, nothing leaked
 """
 
 import logging
@@ -112,13 +112,25 @@ def add_exception_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> JSONResponse:
         status, kind, detail, problems = _domain_status(error)
-        title = {404: "Not found", 403: "Forbidden", 422: "Invalid request", 412: "Precondition failed", 409: "Conflict"}.get(status, "Bad request")
+        title = {
+            404: "Not found",
+            403: "Forbidden",
+            422: "Invalid request",
+            412: "Precondition failed",
+            409: "Conflict",
+        }.get(status, "Bad request")
         return problem_response(request, status, kind, title, detail, problems)
 
     @app.exception_handler(ApiProblem)
     async def api_problem(request: Request, error: ApiProblem) -> JSONResponse:
         return problem_response(
-            request, error.status, error.kind, error.title, error.detail, error.problems, error.headers
+            request,
+            error.status,
+            error.kind,
+            error.title,
+            error.detail,
+            error.problems,
+            error.headers,
         )
 
     @app.exception_handler(AuthenticationFailed)
@@ -129,18 +141,32 @@ def add_exception_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def request_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         problems = [
-            Problem(_field_path(tuple(e.get("loc", ()))), str(e.get("msg", "invalid")), str(e.get("type", "invalid")))
+            Problem(
+                _field_path(tuple(e.get("loc", ()))),
+                str(e.get("msg", "invalid")),
+                str(e.get("type", "invalid")),
+            )
             for e in error.errors()
         ]
         return problem_response(
-            request, 422, "validation", "Invalid request", "the request is not valid; see errors", problems
+            request,
+            422,
+            "validation",
+            "Invalid request",
+            "the request is not valid; see errors",
+            problems,
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_exception(request: Request, error: StarletteHTTPException) -> JSONResponse:
         headers = dict(error.headers) if error.headers else None
         return problem_response(
-            request, error.status_code, "http", str(error.detail), str(error.detail), headers=headers
+            request,
+            error.status_code,
+            "http",
+            str(error.detail),
+            str(error.detail),
+            headers=headers,
         )
 
     @app.exception_handler(OperationalError)
@@ -148,10 +174,16 @@ def add_exception_handlers(app: FastAPI) -> None:
     @app.exception_handler(ConnectionError)
     @app.exception_handler(TimeoutError)
     async def unavailable(request: Request, error: Exception) -> JSONResponse:
-        logger.warning("database unavailable (%s): %s", request.state.correlation_id, type(error).__name__)
+        logger.warning(
+            "database unavailable (%s): %s", request.state.correlation_id, type(error).__name__
+        )
         return problem_response(
-            request, 503, "unavailable", "Service unavailable",
-            "the database is not reachable; try again shortly", headers={"Retry-After": "2"},
+            request,
+            503,
+            "unavailable",
+            "Service unavailable",
+            "the database is not reachable; try again shortly",
+            headers={"Retry-After": "2"},
         )
 
     @app.exception_handler(DBAPIError)
@@ -159,9 +191,15 @@ def add_exception_handlers(app: FastAPI) -> None:
         if error.connection_invalidated:
             return await unavailable(request, error)
         logger.error("database error (%s)", request.state.correlation_id, exc_info=error)
-        return problem_response(request, 500, "internal", "Internal error", "the request could not be completed")
+        return problem_response(
+            request, 500, "internal", "Internal error", "the request could not be completed"
+        )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        logger.error("unhandled error (%s)", getattr(request.state, "correlation_id", "-"), exc_info=error)
-        return problem_response(request, 500, "internal", "Internal error", "the request could not be completed")
+        logger.error(
+            "unhandled error (%s)", getattr(request.state, "correlation_id", "-"), exc_info=error
+        )
+        return problem_response(
+            request, 500, "internal", "Internal error", "the request could not be completed"
+        )

@@ -1,4 +1,4 @@
-"""Async Alembic environment. The URL comes from the caller (persistence.migrate) or DATABASE_URL."""
+"""Async Alembic environment. The URL comes from persistence.migrate, else DATABASE_URL."""
 
 import asyncio
 import os

@@ -53,11 +53,17 @@ def translate(error: DBAPIError) -> DomainError | None:
     if isinstance(cause, pg.ForeignKeyViolationError):
         if "is still referenced" in str(cause):
             return Conflict("other records still refer to this one")
-        return InvariantViolation(Problem(_fk_field(name), "refers to something that is not there", "reference"))
+        return InvariantViolation(
+            Problem(_fk_field(name), "refers to something that is not there", "reference")
+        )
     if isinstance(cause, pg.CheckViolationError):
-        return InvariantViolation(Problem(name.split("_", 2)[-1] or "body", "value not allowed", "invalid"))
+        return InvariantViolation(
+            Problem(name.split("_", 2)[-1] or "body", "value not allowed", "invalid")
+        )
     if isinstance(cause, pg.NotNullViolationError):
-        return InvariantViolation(Problem(getattr(cause, "column_name", "body"), "required", "required"))
+        return InvariantViolation(
+            Problem(getattr(cause, "column_name", "body"), "required", "required")
+        )
     return None
 
 

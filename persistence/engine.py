@@ -1,6 +1,11 @@
 """Engine and session factory. Built by the composition root, never at import time."""
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from persistence.settings import DatabaseSettings
 from persistence.urls import async_url

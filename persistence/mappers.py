@@ -119,7 +119,9 @@ def pupil_from_rows(
             for c in sorted(characteristics, key=lambda c: (c.kind, c.start_on, c.rank or 0))
         ],
         enrolments=[
-            Enrolment(joined_on=e.joined_on, left_on=e.left_on, registration=Registration(e.registration))
+            Enrolment(
+                joined_on=e.joined_on, left_on=e.left_on, registration=Registration(e.registration)
+            )
             for e in sorted(enrolments, key=lambda e: e.joined_on)
         ],
         version=row.version,
@@ -415,7 +417,9 @@ def target_revision_values(
     }
 
 
-def outcome_from_rows(row: OutcomeTargetRow, evaluations: Iterable[OutcomeEvaluationRow]) -> OutcomeTarget:
+def outcome_from_rows(
+    row: OutcomeTargetRow, evaluations: Iterable[OutcomeEvaluationRow]
+) -> OutcomeTarget:
     return OutcomeTarget(
         id=row.id,
         school_id=row.school_id,

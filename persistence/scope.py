@@ -2,9 +2,10 @@
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, true
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlmodel import col
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,15 +23,18 @@ class Scope:
     def restricted(self) -> bool:
         return self.school_ids is not None
 
-    def schools(self, column: InstrumentedAttribute[uuid.UUID] | ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    def schools(self, column: Any) -> ColumnElement[bool]:
+        """`column IN (visible schools)`; SQLModel types columns as values, hence Any."""
         if self.school_ids is None:
             return true()
-        return column.in_(sorted(self.school_ids))
+        visible: ColumnElement[bool] = col(column).in_(sorted(self.school_ids))
+        return visible
 
-    def trusts(self, column: InstrumentedAttribute[uuid.UUID] | ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    def trusts(self, column: Any) -> ColumnElement[bool]:
         if self.trust_ids is None:
             return true()
-        return column.in_(sorted(self.trust_ids))
+        visible: ColumnElement[bool] = col(column).in_(sorted(self.trust_ids))
+        return visible
 
     def guc_schools(self) -> str:
         return "{" + ",".join(str(i) for i in sorted(self.school_ids or ())) + "}"

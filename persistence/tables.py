@@ -10,6 +10,7 @@ reference tables: see REFERENCE_TABLES and docs in README.
 import enum
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     ARRAY,
@@ -55,8 +56,10 @@ def one_of(name: str, column: str, values: type[enum.StrEnum]) -> CheckConstrain
     return CheckConstraint(f"{column} IN ({listed})", name=name)
 
 
-def _created() -> datetime:
-    return Field(sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()))
+def _created() -> Any:
+    return Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    )
 
 
 def _tenant_fk(columns: list[str], table: str, ondelete: str | None = None) -> ForeignKeyConstraint:
@@ -155,9 +158,7 @@ class IntegrationClientRow(SQLModel, table=True):
     __tablename__ = "integration_clients"
     __table_args__ = (
         CheckConstraint(
-            "permissions <@ ARRAY["
-            + ", ".join(f"'{p.value}'" for p in Permission)
-            + "]::text[]",
+            "permissions <@ ARRAY[" + ", ".join(f"'{p.value}'" for p in Permission) + "]::text[]",
             name="permissions",
         ),
     )
@@ -439,6 +440,4 @@ class DestinationRow(SQLModel, table=True):
 
 
 #: Tenant tables protected by row-level security on school_id.
-TENANT_TABLES = tuple(
-    t.name for t in metadata.sorted_tables if t.name not in REFERENCE_TABLES
-)
+TENANT_TABLES = tuple(t.name for t in metadata.sorted_tables if t.name not in REFERENCE_TABLES)

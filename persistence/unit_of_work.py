@@ -13,6 +13,19 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, SessionTransaction
 
+from domain.ports import (
+    ClientRepository,
+    DestinationRepository,
+    FrameworkRepository,
+    JudgementRepository,
+    ModuleRepository,
+    OutcomeTargetRepository,
+    PupilRepository,
+    SchoolRepository,
+    TargetRepository,
+    TrustRepository,
+    UserRepository,
+)
 from persistence.constraints import translate
 from persistence.repositories.destinations import SqlDestinationRepository
 from persistence.repositories.frameworks import SqlFrameworkRepository
@@ -34,6 +47,18 @@ _SCOPE_SQL = text(
 
 
 class SqlUnitOfWork:
+    trusts: TrustRepository
+    schools: SchoolRepository
+    pupils: PupilRepository
+    frameworks: FrameworkRepository
+    modules: ModuleRepository
+    judgements: JudgementRepository
+    targets: TargetRepository
+    outcomes: OutcomeTargetRepository
+    destinations: DestinationRepository
+    users: UserRepository
+    clients: ClientRepository
+
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], scope: Scope) -> None:
         self._session_factory = session_factory
         self.scope = scope

@@ -15,6 +15,4 @@ def with_database(url: str, database: str) -> str:
 
 def libpq_url(url: str) -> str:
     """A plain postgresql:// URL (asyncpg.connect and psql accept it)."""
-    return (
-        async_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    )
+    return async_url(url).set(drivername="postgresql").render_as_string(hide_password=False)

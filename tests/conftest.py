@@ -37,7 +37,9 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Api
     return ApiSettings(
         data_dir=data_dir,
         pseudonym_key=SecretStr(secrets.token_hex(16)),
-        auth=AuthSettings(signing_key=SecretStr(new_signing_key().decode()), principal_cache_seconds=0),
+        auth=AuthSettings(
+            signing_key=SecretStr(new_signing_key().decode()), principal_cache_seconds=0
+        ),
         database=DatabaseSettings(url=database_url, data_dir=data_dir, pool_size=5, max_overflow=5),
     )
 

@@ -72,12 +72,22 @@ class World:
     async def build(cls, runtime: Runtime) -> "World":
         system = Principal.system()
         uow = runtime.system_uow
-        trust = await organisation.create_trust(uow(), system, organisation.CreateTrust(f"Trust {secrets.token_hex(3)}"))
+        trust = await organisation.create_trust(
+            uow(), system, organisation.CreateTrust(f"Trust {secrets.token_hex(3)}")
+        )
         school = await organisation.create_school(
-            uow(), system, organisation.CreateSchool(trust.id, make_urn(), "Milestone Special", SchoolType.SPECIAL)
+            uow(),
+            system,
+            organisation.CreateSchool(
+                trust.id, make_urn(), "Milestone Special", SchoolType.SPECIAL
+            ),
         )
         other_school = await organisation.create_school(
-            uow(), system, organisation.CreateSchool(trust.id, make_urn(), "Riverside PRU", SchoolType.ALTERNATIVE_PROVISION)
+            uow(),
+            system,
+            organisation.CreateSchool(
+                trust.id, make_urn(), "Riverside PRU", SchoolType.ALTERNATIVE_PROVISION
+            ),
         )
         framework = await frameworks.create_framework(
             uow(),
@@ -85,12 +95,19 @@ class World:
             frameworks.CreateFramework(
                 name="Small steps",
                 trust_id=trust.id,
-                strands=[frameworks.StrandSpec("READ", "Reading"), frameworks.StrandSpec("MATH", "Maths")],
+                strands=[
+                    frameworks.StrandSpec("READ", "Reading"),
+                    frameworks.StrandSpec("MATH", "Maths"),
+                ],
                 steps=[frameworks.StepSpec(f"S{i}", f"Step {i}", float(i)) for i in range(1, 9)],
             ),
         )
         year = AcademicYear(2023)
-        terms = [(date(2023, 9, 4), date(2023, 12, 20)), (date(2024, 1, 4), date(2024, 3, 28)), (date(2024, 4, 15), date(2024, 7, 19))]
+        terms = [
+            (date(2023, 9, 4), date(2023, 12, 20)),
+            (date(2024, 1, 4), date(2024, 3, 28)),
+            (date(2024, 4, 15), date(2024, 7, 19)),
+        ]
         made_modules = [
             await modules.create_module(
                 uow(), system, modules.CreateModule(school.id, year, n, f"Term {n}", start, end)
@@ -98,16 +115,33 @@ class World:
             for n, (start, end) in enumerate(terms, start=1)
         ]
         other_module = await modules.create_module(
-            uow(), system, modules.CreateModule(other_school.id, year, 1, "6-week point 1", date(2023, 9, 4), date(2023, 10, 13))
+            uow(),
+            system,
+            modules.CreateModule(
+                other_school.id, year, 1, "6-week point 1", date(2023, 9, 4), date(2023, 10, 13)
+            ),
         )
         made_pupils = [
-            await pupils.enrol_pupil(uow(), system, _pupil_command(school.id, "Amira", "Khan", "7")),
-            await pupils.enrol_pupil(uow(), system, _pupil_command(school.id, "Ben", "Okafor", "9")),
+            await pupils.enrol_pupil(
+                uow(), system, _pupil_command(school.id, "Amira", "Khan", "7")
+            ),
+            await pupils.enrol_pupil(
+                uow(), system, _pupil_command(school.id, "Ben", "Okafor", "9")
+            ),
         ]
-        other_pupil = await pupils.enrol_pupil(uow(), system, _pupil_command(other_school.id, "Cara", "Lowe", "10"))
+        other_pupil = await pupils.enrol_pupil(
+            uow(), system, _pupil_command(other_school.id, "Cara", "Lowe", "10")
+        )
         world = cls(
-            runtime=runtime, trust=trust, school=school, other_school=other_school, framework=framework,
-            modules=made_modules, other_module=other_module, pupils=made_pupils, other_pupil=other_pupil,
+            runtime=runtime,
+            trust=trust,
+            school=school,
+            other_school=other_school,
+            framework=framework,
+            modules=made_modules,
+            other_module=other_module,
+            pupils=made_pupils,
+            other_pupil=other_pupil,
         )
         await world._add_users()
         return world
@@ -147,10 +181,14 @@ class World:
             self.runtime.hasher,
         )
         self.client_id, self.client_secret = issued.client.client_id, issued.secret
-        self.tokens["integration"] = self.runtime.tokens.issue(issued.client.client_id, "client", "integration")
+        self.tokens["integration"] = self.runtime.tokens.issue(
+            issued.client.client_id, "client", "integration"
+        )
 
 
-def _pupil_command(school_id: uuid.UUID, forename: str, surname: str, year_group: str) -> pupils.EnrolPupil:
+def _pupil_command(
+    school_id: uuid.UUID, forename: str, surname: str, year_group: str
+) -> pupils.EnrolPupil:
     return pupils.EnrolPupil(
         school_id=school_id,
         forename=forename,

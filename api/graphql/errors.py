@@ -46,7 +46,9 @@ class DomainErrorCodes(MaskErrors):
 
     @staticmethod
     def _should_mask(error: GraphQLError) -> bool:
-        return not isinstance(error.original_error, DomainError) and error.original_error is not None
+        return (
+            not isinstance(error.original_error, DomainError) and error.original_error is not None
+        )
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed = []
@@ -56,11 +58,17 @@ class DomainErrorCodes(MaskErrors):
                 extensions: dict[str, object] = {"code": _code(original)}
                 if isinstance(original, InvariantViolation):
                     extensions["errors"] = [
-                        {"field": p.field, "reason": p.reason, "code": p.code} for p in original.problems
+                        {"field": p.field, "reason": p.reason, "code": p.code}
+                        for p in original.problems
                     ]
                 error = GraphQLError(
-                    error.message, error.nodes, error.source, error.positions, error.path,
-                    original, extensions,
+                    error.message,
+                    error.nodes,
+                    error.source,
+                    error.positions,
+                    error.path,
+                    original,
+                    extensions,
                 )
             processed.append(error)
         return processed
@@ -102,21 +110,27 @@ class StaleVersionProblem:
     actual_version: int | None
 
 
-Problem = ValidationProblem | NotFoundProblem | ForbiddenProblem | ConflictProblem | StaleVersionProblem
+Problem = (
+    ValidationProblem | NotFoundProblem | ForbiddenProblem | ConflictProblem | StaleVersionProblem
+)
 
 
 def problem_of(error: DomainError) -> Problem:
     if isinstance(error, InvariantViolation):
         return ValidationProblem(
             message=str(error),
-            errors=[FieldProblem(field=p.field, reason=p.reason, code=p.code) for p in error.problems],
+            errors=[
+                FieldProblem(field=p.field, reason=p.reason, code=p.code) for p in error.problems
+            ],
         )
     if isinstance(error, NotFound):
         return NotFoundProblem(message=str(error))
     if isinstance(error, PermissionDenied):
         return ForbiddenProblem(message=error.reason)
     if isinstance(error, StaleVersion):
-        return StaleVersionProblem(message=str(error), expected_version=error.expected, actual_version=error.actual)
+        return StaleVersionProblem(
+            message=str(error), expected_version=error.expected, actual_version=error.actual
+        )
     if isinstance(error, Conflict):
         return ConflictProblem(message=error.reason, field=error.field)
     return ValidationProblem(message=str(error), errors=[])

@@ -35,12 +35,17 @@ class Loaders:
         self.module: DataLoader[uuid.UUID, Module | None] = self._one(batches.modules)
         self.framework: DataLoader[uuid.UUID, Framework | None] = self._one(batches.frameworks)
         self.pupil: DataLoader[uuid.UUID, PupilView | None] = DataLoader(self._pupils)
-        self.pupils_of_school: DataLoader[uuid.UUID, list[PupilView]] = DataLoader(self._pupils_of_schools)
-        self.judgements_of_pupil: DataLoader[uuid.UUID, list[Judgement]] = DataLoader(self._judgements)
+        self.pupils_of_school: DataLoader[uuid.UUID, list[PupilView]] = DataLoader(
+            self._pupils_of_schools
+        )
+        self.judgements_of_pupil: DataLoader[uuid.UUID, list[Judgement]] = DataLoader(
+            self._judgements
+        )
         self.targets_of_pupil: DataLoader[uuid.UUID, list[Target]] = DataLoader(self._targets)
 
     def _one(
-        self, use_case: Callable[[Any, Principal, Sequence[uuid.UUID]], Coroutine[Any, Any, list[T]]]
+        self,
+        use_case: Callable[[Any, Principal, Sequence[uuid.UUID]], Coroutine[Any, Any, list[T]]],
     ) -> DataLoader[uuid.UUID, T | None]:
         async def load(keys: list[uuid.UUID]) -> list[T | None]:
             items = await use_case(self._runtime.uow_for(self._principal), self._principal, keys)
@@ -50,21 +55,30 @@ class Loaders:
 
     async def _pupils(self, keys: list[uuid.UUID]) -> list[PupilView | None]:
         found = await batches.pupils(
-            self._runtime.uow_for(self._principal), self._principal, keys, self._runtime.pseudonymiser
+            self._runtime.uow_for(self._principal),
+            self._principal,
+            keys,
+            self._runtime.pseudonymiser,
         )
         return _by_id(found, keys)
 
     async def _pupils_of_schools(self, keys: list[uuid.UUID]) -> list[list[PupilView]]:
         grouped = await batches.pupils_of_schools(
-            self._runtime.uow_for(self._principal), self._principal, keys, self._runtime.pseudonymiser
+            self._runtime.uow_for(self._principal),
+            self._principal,
+            keys,
+            self._runtime.pseudonymiser,
         )
         return [grouped.get(key, []) for key in keys]
 
     async def _judgements(self, keys: list[uuid.UUID]) -> list[list[Judgement]]:
-        grouped = await batches.judgements_of_pupils(self._runtime.uow_for(self._principal), self._principal, keys)
+        grouped = await batches.judgements_of_pupils(
+            self._runtime.uow_for(self._principal), self._principal, keys
+        )
         return [grouped.get(key, []) for key in keys]
 
     async def _targets(self, keys: list[uuid.UUID]) -> list[list[Target]]:
-        grouped = await batches.targets_of_pupils(self._runtime.uow_for(self._principal), self._principal, keys)
+        grouped = await batches.targets_of_pupils(
+            self._runtime.uow_for(self._principal), self._principal, keys
+        )
         return [grouped.get(key, []) for key in keys]
-

@@ -14,18 +14,28 @@ from api.graphql.errors import (
     ValidationProblem,
     outcome,
 )
-from api.graphql.types import Ctx, Judgement, JudgementKind, ModerationState, Target, TargetStatus
+from api.graphql.types import Ctx, Judgement, Target
 from domain import judgement as jm
 from domain import target as tm
 from domain.calendar import AcademicYear
 from domain.services import judgements, targets
 
 JudgementResult = Annotated[
-    Judgement | ValidationProblem | NotFoundProblem | ForbiddenProblem | ConflictProblem | StaleVersionProblem,
+    Judgement
+    | ValidationProblem
+    | NotFoundProblem
+    | ForbiddenProblem
+    | ConflictProblem
+    | StaleVersionProblem,
     strawberry.union("JudgementResult"),
 ]
 TargetResult = Annotated[
-    Target | ValidationProblem | NotFoundProblem | ForbiddenProblem | ConflictProblem | StaleVersionProblem,
+    Target
+    | ValidationProblem
+    | NotFoundProblem
+    | ForbiddenProblem
+    | ConflictProblem
+    | StaleVersionProblem,
     strawberry.union("TargetResult"),
 ]
 
@@ -36,7 +46,7 @@ class RecordJudgementInput:
     strand_id: uuid.UUID
     module_id: uuid.UUID
     step_id: uuid.UUID
-    kind: JudgementKind = jm.JudgementKind.CHECKPOINT
+    kind: jm.JudgementKind = jm.JudgementKind.CHECKPOINT
     assessed_on: date | None = None
     assessor: str | None = None
     note: str = ""
@@ -49,7 +59,7 @@ class CorrectJudgementInput:
     reason: str
     expected_version: int | None = None
     step_id: uuid.UUID | None = None
-    kind: JudgementKind | None = None
+    kind: jm.JudgementKind | None = None
     assessed_on: date | None = None
     assessor: str | None = None
     note: str | None = None
@@ -59,7 +69,7 @@ class CorrectJudgementInput:
 @strawberry.input
 class ModerateJudgementInput:
     judgement_id: uuid.UUID
-    state: ModerationState
+    state: jm.ModerationState
     expected_version: int | None = None
     step_id: uuid.UUID | None = None
     moderator: str | None = None
@@ -79,7 +89,7 @@ class SetTargetInput:
 @strawberry.input
 class ChangeTargetStatusInput:
     target_id: uuid.UUID
-    status: TargetStatus
+    status: tm.TargetStatus
     reason: str = ""
     expected_version: int | None = None
 
@@ -97,33 +107,53 @@ class Mutation:
     @strawberry.mutation
     async def record_judgement(self, info: Ctx, input: RecordJudgementInput) -> JudgementResult:
         cmd = judgements.RecordJudgement(
-            pupil_id=input.pupil_id, strand_id=input.strand_id, module_id=input.module_id, step_id=input.step_id,
-            kind=jm.JudgementKind(input.kind), assessed_on=input.assessed_on, assessor=input.assessor,
-            note=input.note, evidence=list(input.evidence),
+            pupil_id=input.pupil_id,
+            strand_id=input.strand_id,
+            module_id=input.module_id,
+            step_id=input.step_id,
+            kind=input.kind,
+            assessed_on=input.assessed_on,
+            assessor=input.assessor,
+            note=input.note,
+            evidence=list(input.evidence),
         )
         ctx = info.context
-        return await outcome(lambda: judgements.record_judgement(ctx.uow(), ctx.principal, cmd), Judgement.of)
+        return await outcome(
+            lambda: judgements.record_judgement(ctx.uow(), ctx.principal, cmd), Judgement.of
+        )
 
     @strawberry.mutation
     async def correct_judgement(self, info: Ctx, input: CorrectJudgementInput) -> JudgementResult:
         cmd = judgements.CorrectJudgement(
-            judgement_id=input.judgement_id, expected_version=input.expected_version, reason=input.reason,
-            step_id=input.step_id, kind=jm.JudgementKind(input.kind) if input.kind else None,
-            assessed_on=input.assessed_on, assessor=input.assessor, note=input.note,
+            judgement_id=input.judgement_id,
+            expected_version=input.expected_version,
+            reason=input.reason,
+            step_id=input.step_id,
+            kind=input.kind,
+            assessed_on=input.assessed_on,
+            assessor=input.assessor,
+            note=input.note,
             evidence=list(input.evidence) if input.evidence is not None else None,
         )
         ctx = info.context
-        return await outcome(lambda: judgements.correct_judgement(ctx.uow(), ctx.principal, cmd), Judgement.of)
+        return await outcome(
+            lambda: judgements.correct_judgement(ctx.uow(), ctx.principal, cmd), Judgement.of
+        )
 
     @strawberry.mutation
     async def moderate_judgement(self, info: Ctx, input: ModerateJudgementInput) -> JudgementResult:
         cmd = judgements.ModerateJudgement(
-            judgement_id=input.judgement_id, expected_version=input.expected_version,
-            state=jm.ModerationState(input.state), step_id=input.step_id, moderator=input.moderator,
+            judgement_id=input.judgement_id,
+            expected_version=input.expected_version,
+            state=input.state,
+            step_id=input.step_id,
+            moderator=input.moderator,
             moderated_on=input.moderated_on,
         )
         ctx = info.context
-        return await outcome(lambda: judgements.moderate_judgement(ctx.uow(), ctx.principal, cmd), Judgement.of)
+        return await outcome(
+            lambda: judgements.moderate_judgement(ctx.uow(), ctx.principal, cmd), Judgement.of
+        )
 
     @strawberry.mutation
     async def set_target(self, info: Ctx, input: SetTargetInput) -> TargetResult:
@@ -131,9 +161,12 @@ class Mutation:
 
         async def run() -> tm.Target:
             cmd = targets.SetTarget(
-                pupil_id=input.pupil_id, strand_id=input.strand_id,
-                academic_year=AcademicYear.parse(input.academic_year), step_id=input.step_id,
-                rationale=input.rationale, set_on=input.set_on,
+                pupil_id=input.pupil_id,
+                strand_id=input.strand_id,
+                academic_year=AcademicYear.parse(input.academic_year),
+                step_id=input.step_id,
+                rationale=input.rationale,
+                set_on=input.set_on,
             )
             return await targets.set_target(ctx.uow(), ctx.principal, cmd)
 
@@ -142,13 +175,19 @@ class Mutation:
     @strawberry.mutation
     async def change_target_status(self, info: Ctx, input: ChangeTargetStatusInput) -> TargetResult:
         cmd = targets.ChangeTargetStatus(
-            input.target_id, input.expected_version, tm.TargetStatus(input.status), input.reason
+            input.target_id, input.expected_version, input.status, input.reason
         )
         ctx = info.context
-        return await outcome(lambda: targets.change_target_status(ctx.uow(), ctx.principal, cmd), Target.of)
+        return await outcome(
+            lambda: targets.change_target_status(ctx.uow(), ctx.principal, cmd), Target.of
+        )
 
     @strawberry.mutation(description="supersede a target with a new step; returns the new target")
     async def revise_target(self, info: Ctx, input: ReviseTargetInput) -> TargetResult:
-        cmd = targets.ReviseTarget(input.target_id, input.expected_version, input.step_id, input.reason)
+        cmd = targets.ReviseTarget(
+            input.target_id, input.expected_version, input.step_id, input.reason
+        )
         ctx = info.context
-        return await outcome(lambda: targets.revise_target(ctx.uow(), ctx.principal, cmd), Target.of)
+        return await outcome(
+            lambda: targets.revise_target(ctx.uow(), ctx.principal, cmd), Target.of
+        )

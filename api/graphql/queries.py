@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -13,14 +13,12 @@ from api.graphql.types import (
     Destination,
     Framework,
     Judgement,
-    JudgementKind,
     Module,
     OutcomeTarget,
     PageInfo,
     Pupil,
     School,
     Target,
-    TargetStatus,
     Trust,
 )
 from domain import judgement as jm
@@ -37,18 +35,31 @@ from domain.filters import (
     TargetFilter,
 )
 from domain.paging import MAX_LIMIT, Page, PageRequest
-from domain.services import destinations, frameworks, judgements, modules, organisation, outcomes, pupils, targets
+from domain.services import (
+    destinations,
+    frameworks,
+    judgements,
+    modules,
+    organisation,
+    outcomes,
+    pupils,
+    targets,
+)
 
 N = TypeVar("N")
 
 
 def _page(first: int, after: str | None) -> PageRequest:
-    return PageRequest(limit=max(1, min(first, MAX_LIMIT)), after=decode_cursor(after) if after else None)
+    return PageRequest(
+        limit=max(1, min(first, MAX_LIMIT)), after=decode_cursor(after) if after else None
+    )
 
 
-def _connection(page: Page[object], nodes: list[N]) -> Connection[N]:
+def _connection(page: Page[Any], nodes: list[N]) -> Connection[N]:
     cursor = encode_cursor(page.next_after)
-    return Connection(nodes=nodes, page_info=PageInfo(has_next_page=cursor is not None, end_cursor=cursor))
+    return Connection(
+        nodes=nodes, page_info=PageInfo(has_next_page=cursor is not None, end_cursor=cursor)
+    )
 
 
 def _year(text: str | None) -> AcademicYear | None:
@@ -72,35 +83,50 @@ class Query:
     def me(self, info: Ctx) -> Me:
         p = info.context.principal
         return Me(
-            subject=p.subject, name=p.display_name, role=p.role.value, school_ids=sorted(p.school_ids),
-            trust_ids=sorted(p.trust_ids), permissions=sorted(x.value for x in p.permissions),
+            subject=p.subject,
+            name=p.display_name,
+            role=p.role.value,
+            school_ids=sorted(p.school_ids),
+            trust_ids=sorted(p.trust_ids),
+            permissions=sorted(x.value for x in p.permissions),
             pseudonymised=p.pseudonymised,
         )
 
     @strawberry.field
     async def trusts(self, info: Ctx) -> list[Trust]:
-        page = await organisation.list_trusts(info.context.uow(), info.context.principal, PageRequest(MAX_LIMIT))
+        page = await organisation.list_trusts(
+            info.context.uow(), info.context.principal, PageRequest(MAX_LIMIT)
+        )
         return [Trust.of(t) for t in page.items]
 
     @strawberry.field
     async def trust(self, info: Ctx, id: uuid.UUID) -> Trust:
-        return Trust.of(await organisation.get_trust(info.context.uow(), info.context.principal, id))
+        return Trust.of(
+            await organisation.get_trust(info.context.uow(), info.context.principal, id)
+        )
 
     @strawberry.field
     async def schools(self, info: Ctx, trust_id: uuid.UUID | None = None) -> list[School]:
         page = await organisation.list_schools(
-            info.context.uow(), info.context.principal, SchoolFilter(trust_id), PageRequest(MAX_LIMIT)
+            info.context.uow(),
+            info.context.principal,
+            SchoolFilter(trust_id),
+            PageRequest(MAX_LIMIT),
         )
         return [School.of(s) for s in page.items]
 
     @strawberry.field
     async def school(self, info: Ctx, id: uuid.UUID) -> School:
-        return School.of(await organisation.get_school(info.context.uow(), info.context.principal, id))
+        return School.of(
+            await organisation.get_school(info.context.uow(), info.context.principal, id)
+        )
 
     @strawberry.field
     async def pupil(self, info: Ctx, id: uuid.UUID) -> Pupil:
         ctx = info.context
-        return Pupil.of(await pupils.get_pupil(ctx.uow(), ctx.principal, id, ctx.runtime.pseudonymiser))
+        return Pupil.of(
+            await pupils.get_pupil(ctx.uow(), ctx.principal, id, ctx.runtime.pseudonymiser)
+        )
 
     @strawberry.field
     async def pupils(
@@ -115,19 +141,30 @@ class Query:
     ) -> Connection[Pupil]:
         ctx = info.context
         filter = PupilFilter(school_id, year_group, pathway, on_roll_on)
-        page = await pupils.list_pupils(ctx.uow(), ctx.principal, filter, _page(first, after), ctx.runtime.pseudonymiser)
+        page = await pupils.list_pupils(
+            ctx.uow(), ctx.principal, filter, _page(first, after), ctx.runtime.pseudonymiser
+        )
         return _connection(page, [Pupil.of(p) for p in page.items])
 
     @strawberry.field
     async def framework(self, info: Ctx, id: uuid.UUID) -> Framework:
-        return Framework.of(await frameworks.get_framework(info.context.uow(), info.context.principal, id))
+        return Framework.of(
+            await frameworks.get_framework(info.context.uow(), info.context.principal, id)
+        )
 
     @strawberry.field
     async def frameworks(
-        self, info: Ctx, school_id: uuid.UUID | None = None, first: int = 50, after: str | None = None
+        self,
+        info: Ctx,
+        school_id: uuid.UUID | None = None,
+        first: int = 50,
+        after: str | None = None,
     ) -> Connection[Framework]:
         page = await frameworks.list_frameworks(
-            info.context.uow(), info.context.principal, FrameworkFilter(school_id=school_id), _page(first, after)
+            info.context.uow(),
+            info.context.principal,
+            FrameworkFilter(school_id=school_id),
+            _page(first, after),
         )
         return _connection(page, [Framework.of(f) for f in page.items])
 
@@ -137,17 +174,26 @@ class Query:
 
     @strawberry.field
     async def modules(
-        self, info: Ctx, school_id: uuid.UUID | None = None, academic_year: str | None = None,
-        first: int = 50, after: str | None = None,
+        self,
+        info: Ctx,
+        school_id: uuid.UUID | None = None,
+        academic_year: str | None = None,
+        first: int = 50,
+        after: str | None = None,
     ) -> Connection[Module]:
         page = await modules.list_modules(
-            info.context.uow(), info.context.principal, ModuleFilter(school_id, _year(academic_year)), _page(first, after)
+            info.context.uow(),
+            info.context.principal,
+            ModuleFilter(school_id, _year(academic_year)),
+            _page(first, after),
         )
         return _connection(page, [Module.of(m) for m in page.items])
 
     @strawberry.field
     async def judgement(self, info: Ctx, id: uuid.UUID) -> Judgement:
-        return Judgement.of(await judgements.get_judgement(info.context.uow(), info.context.principal, id))
+        return Judgement.of(
+            await judgements.get_judgement(info.context.uow(), info.context.principal, id)
+        )
 
     @strawberry.field
     async def judgements(
@@ -157,12 +203,14 @@ class Query:
         pupil_id: uuid.UUID | None = None,
         strand_id: uuid.UUID | None = None,
         module_id: uuid.UUID | None = None,
-        kind: JudgementKind | None = None,
+        kind: jm.JudgementKind | None = None,
         first: int = 50,
         after: str | None = None,
     ) -> Connection[Judgement]:
-        filter = JudgementFilter(school_id, pupil_id, strand_id, module_id, jm.JudgementKind(kind) if kind else None)
-        page = await judgements.list_judgements(info.context.uow(), info.context.principal, filter, _page(first, after))
+        filter = JudgementFilter(school_id, pupil_id, strand_id, module_id, kind)
+        page = await judgements.list_judgements(
+            info.context.uow(), info.context.principal, filter, _page(first, after)
+        )
         return _connection(page, [Judgement.of(j) for j in page.items])
 
     @strawberry.field
@@ -177,32 +225,52 @@ class Query:
         pupil_id: uuid.UUID | None = None,
         strand_id: uuid.UUID | None = None,
         academic_year: str | None = None,
-        status: TargetStatus | None = None,
+        status: tm.TargetStatus | None = None,
         first: int = 50,
         after: str | None = None,
     ) -> Connection[Target]:
         filter = TargetFilter(
-            school_id, pupil_id, strand_id, _year(academic_year), tm.TargetStatus(status) if status else None
+            school_id,
+            pupil_id,
+            strand_id,
+            _year(academic_year),
+            status,
         )
-        page = await targets.list_targets(info.context.uow(), info.context.principal, filter, _page(first, after))
+        page = await targets.list_targets(
+            info.context.uow(), info.context.principal, filter, _page(first, after)
+        )
         return _connection(page, [Target.of(t) for t in page.items])
 
     @strawberry.field
     async def outcome_targets(
-        self, info: Ctx, school_id: uuid.UUID | None = None, pupil_id: uuid.UUID | None = None,
-        first: int = 50, after: str | None = None,
+        self,
+        info: Ctx,
+        school_id: uuid.UUID | None = None,
+        pupil_id: uuid.UUID | None = None,
+        first: int = 50,
+        after: str | None = None,
     ) -> Connection[OutcomeTarget]:
         page = await outcomes.list_outcome_targets(
-            info.context.uow(), info.context.principal, OutcomeTargetFilter(school_id, pupil_id), _page(first, after)
+            info.context.uow(),
+            info.context.principal,
+            OutcomeTargetFilter(school_id, pupil_id),
+            _page(first, after),
         )
         return _connection(page, [OutcomeTarget.of(o) for o in page.items])
 
     @strawberry.field
     async def destinations(
-        self, info: Ctx, school_id: uuid.UUID | None = None, pupil_id: uuid.UUID | None = None,
-        first: int = 50, after: str | None = None,
+        self,
+        info: Ctx,
+        school_id: uuid.UUID | None = None,
+        pupil_id: uuid.UUID | None = None,
+        first: int = 50,
+        after: str | None = None,
     ) -> Connection[Destination]:
         page = await destinations.list_destinations(
-            info.context.uow(), info.context.principal, DestinationFilter(school_id, pupil_id), _page(first, after)
+            info.context.uow(),
+            info.context.principal,
+            DestinationFilter(school_id, pupil_id),
+            _page(first, after),
         )
         return _connection(page, [Destination.of(d) for d in page.items])

@@ -20,31 +20,32 @@ from domain import judgement as jm
 from domain import organisation as org
 from domain import pupil as pm
 from domain import target as tm
+from domain.filters import FrameworkFilter, ModuleFilter, SchoolFilter
+from domain.paging import PageRequest
 from domain.privacy import PupilView
 from domain.services import frameworks as frameworks_service
 from domain.services import judgements as judgements_service
 from domain.services import modules as modules_service
 from domain.services import organisation as organisation_service
 from domain.services import targets as targets_service
-from domain.filters import FrameworkFilter, ModuleFilter, SchoolFilter
-from domain.paging import PageRequest
 
 Ctx = Info[Context, None]
 N = TypeVar("N")
 
-TrustKind = strawberry.enum(org.TrustKind, name="TrustKind")
-SchoolType = strawberry.enum(org.SchoolType, name="SchoolType")
-Gender = strawberry.enum(pm.Gender, name="Gender")
-CharacteristicKind = strawberry.enum(pm.CharacteristicKind, name="CharacteristicKind")
-Registration = strawberry.enum(pm.Registration, name="Registration")
-JudgementKind = strawberry.enum(jm.JudgementKind, name="JudgementKind")
-ModerationState = strawberry.enum(jm.ModerationState, name="ModerationState")
-TargetStatus = strawberry.enum(tm.TargetStatus, name="TargetStatus")
-OutcomeSource = strawberry.enum(tm.OutcomeSource, name="OutcomeSource")
-OutcomeStatus = strawberry.enum(tm.OutcomeStatus, name="OutcomeStatus")
-OutcomeRating = strawberry.enum(tm.OutcomeRating, name="OutcomeRating")
-Term = strawberry.enum(tm.Term, name="Term")
-DestinationCategory = strawberry.enum(dest.DestinationCategory, name="DestinationCategory")
+# GraphQL enums are the domain's own enums, registered under their names
+strawberry.enum(org.TrustKind, name="TrustKind")
+strawberry.enum(org.SchoolType, name="SchoolType")
+strawberry.enum(pm.Gender, name="Gender")
+strawberry.enum(pm.CharacteristicKind, name="CharacteristicKind")
+strawberry.enum(pm.Registration, name="Registration")
+strawberry.enum(jm.JudgementKind, name="JudgementKind")
+strawberry.enum(jm.ModerationState, name="ModerationState")
+strawberry.enum(tm.TargetStatus, name="TargetStatus")
+strawberry.enum(tm.OutcomeSource, name="OutcomeSource")
+strawberry.enum(tm.OutcomeStatus, name="OutcomeStatus")
+strawberry.enum(tm.OutcomeRating, name="OutcomeRating")
+strawberry.enum(tm.Term, name="Term")
+strawberry.enum(dest.DestinationCategory, name="DestinationCategory")
 
 #: Nested lists are bounded; use the top-level connections to page through more.
 NESTED_LIMIT = 500
@@ -100,8 +101,14 @@ class Framework:
     @classmethod
     def of(cls, f: fw.Framework) -> "Framework":
         return cls(
-            id=f.id, name=f.name, description=f.description, trust_id=f.trust_id, school_id=f.school_id,
-            strands=[Strand.of(s) for s in f.strands], steps=[Step.of(s) for s in f.steps], version=f.version,
+            id=f.id,
+            name=f.name,
+            description=f.description,
+            trust_id=f.trust_id,
+            school_id=f.school_id,
+            strands=[Strand.of(s) for s in f.strands],
+            steps=[Step.of(s) for s in f.steps],
+            version=f.version,
         )
 
 
@@ -119,8 +126,14 @@ class Module:
     @classmethod
     def of(cls, m: cal.Module) -> "Module":
         return cls(
-            id=m.id, school_id=m.school_id, academic_year=m.academic_year.label, sequence=m.sequence,
-            name=m.name, starts_on=m.starts_on, ends_on=m.ends_on, version=m.version,
+            id=m.id,
+            school_id=m.school_id,
+            academic_year=m.academic_year.label,
+            sequence=m.sequence,
+            name=m.name,
+            starts_on=m.starts_on,
+            ends_on=m.ends_on,
+            version=m.version,
         )
 
 
@@ -133,7 +146,7 @@ async def _step(info: Ctx, step_id: uuid.UUID | None) -> Step | None:
 
 @strawberry.type
 class Moderation:
-    state: ModerationState
+    state: jm.ModerationState
     step_id: uuid.UUID | None
     moderator: str | None
     moderated_on: date | None
@@ -147,7 +160,7 @@ class Moderation:
 class JudgementRevision:
     version: int
     step_id: uuid.UUID
-    kind: JudgementKind
+    kind: jm.JudgementKind
     assessed_on: date
     assessor: str
     note: str
@@ -158,7 +171,9 @@ class JudgementRevision:
 
 
 def _moderation(m: jm.Moderation) -> Moderation:
-    return Moderation(state=m.state, step_id=m.step_id, moderator=m.moderator, moderated_on=m.moderated_on)
+    return Moderation(
+        state=m.state, step_id=m.step_id, moderator=m.moderator, moderated_on=m.moderated_on
+    )
 
 
 @strawberry.type
@@ -170,7 +185,7 @@ class Judgement:
     module_id: uuid.UUID
     step_id: uuid.UUID
     effective_step_id: uuid.UUID
-    kind: JudgementKind
+    kind: jm.JudgementKind
     assessed_on: date
     assessor: str
     note: str
@@ -183,10 +198,22 @@ class Judgement:
     @classmethod
     def of(cls, j: jm.Judgement) -> "Judgement":
         return cls(
-            id=j.id, school_id=j.school_id, pupil_id=j.pupil_id, strand_id=j.strand_id, module_id=j.module_id,
-            step_id=j.step_id, effective_step_id=j.effective_step_id, kind=j.kind, assessed_on=j.assessed_on,
-            assessor=j.assessor, note=j.note, evidence=list(j.evidence), moderation=_moderation(j.moderation),
-            recorded_by=j.recorded_by, recorded_at=j.recorded_at, version=j.version,
+            id=j.id,
+            school_id=j.school_id,
+            pupil_id=j.pupil_id,
+            strand_id=j.strand_id,
+            module_id=j.module_id,
+            step_id=j.step_id,
+            effective_step_id=j.effective_step_id,
+            kind=j.kind,
+            assessed_on=j.assessed_on,
+            assessor=j.assessor,
+            note=j.note,
+            evidence=list(j.evidence),
+            moderation=_moderation(j.moderation),
+            recorded_by=j.recorded_by,
+            recorded_at=j.recorded_at,
+            version=j.version,
         )
 
     @strawberry.field
@@ -209,12 +236,21 @@ class Judgement:
 
     @strawberry.field(description="previous states, oldest first (one query per judgement)")
     async def history(self, info: Ctx) -> list[JudgementRevision]:
-        revisions = await judgements_service.judgement_history(info.context.uow(), info.context.principal, self.id)
+        revisions = await judgements_service.judgement_history(
+            info.context.uow(), info.context.principal, self.id
+        )
         return [
             JudgementRevision(
-                version=r.version, step_id=r.step_id, kind=r.kind, assessed_on=r.assessed_on, assessor=r.assessor,
-                note=r.note, moderation=_moderation(r.moderation), changed_by=r.changed_by,
-                changed_at=r.changed_at, reason=r.reason,
+                version=r.version,
+                step_id=r.step_id,
+                kind=r.kind,
+                assessed_on=r.assessed_on,
+                assessor=r.assessor,
+                note=r.note,
+                moderation=_moderation(r.moderation),
+                changed_by=r.changed_by,
+                changed_at=r.changed_at,
+                reason=r.reason,
             )
             for r in revisions
         ]
@@ -224,7 +260,7 @@ class Judgement:
 class TargetRevision:
     changed_at: datetime
     changed_by: str
-    status: TargetStatus
+    status: tm.TargetStatus
     step_id: uuid.UUID
     reason: str
 
@@ -240,16 +276,25 @@ class Target:
     set_on: date
     set_by: str
     rationale: str
-    status: TargetStatus
+    status: tm.TargetStatus
     supersedes_id: uuid.UUID | None
     version: int
 
     @classmethod
     def of(cls, t: tm.Target) -> "Target":
         return cls(
-            id=t.id, school_id=t.school_id, pupil_id=t.pupil_id, strand_id=t.strand_id,
-            academic_year=t.academic_year.label, step_id=t.step_id, set_on=t.set_on, set_by=t.set_by,
-            rationale=t.rationale, status=t.status, supersedes_id=t.supersedes_id, version=t.version,
+            id=t.id,
+            school_id=t.school_id,
+            pupil_id=t.pupil_id,
+            strand_id=t.strand_id,
+            academic_year=t.academic_year.label,
+            step_id=t.step_id,
+            set_on=t.set_on,
+            set_by=t.set_by,
+            rationale=t.rationale,
+            status=t.status,
+            supersedes_id=t.supersedes_id,
+            version=t.version,
         )
 
     @strawberry.field
@@ -261,11 +306,21 @@ class Target:
         found = await info.context.loaders.strand.load(self.strand_id)
         return Strand.of(found) if found else None
 
-    @strawberry.field(description="every change to this target and those it superseded or was superseded by")
+    @strawberry.field(
+        description="every change to this target and those it superseded or was superseded by"
+    )
     async def history(self, info: Ctx) -> list[TargetRevision]:
-        entries = await targets_service.target_history(info.context.uow(), info.context.principal, self.id)
+        entries = await targets_service.target_history(
+            info.context.uow(), info.context.principal, self.id
+        )
         return [
-            TargetRevision(changed_at=e.changed_at, changed_by=e.changed_by, status=e.status, step_id=e.step_id, reason=e.reason)
+            TargetRevision(
+                changed_at=e.changed_at,
+                changed_by=e.changed_by,
+                status=e.status,
+                step_id=e.step_id,
+                reason=e.reason,
+            )
             for e in entries
         ]
 
@@ -274,8 +329,8 @@ class Target:
 class OutcomeEvaluation:
     id: uuid.UUID
     academic_year: str
-    term: Term
-    rating: OutcomeRating
+    term: tm.Term
+    rating: tm.OutcomeRating
     evaluated_on: date
     evaluated_by: str
     note: str
@@ -286,24 +341,37 @@ class OutcomeTarget:
     id: uuid.UUID
     school_id: uuid.UUID
     pupil_id: uuid.UUID
-    source: OutcomeSource
+    source: tm.OutcomeSource
     area: str
     text: str
     set_on: date
     due_on: date | None
-    status: OutcomeStatus
+    status: tm.OutcomeStatus
     evaluations: list[OutcomeEvaluation]
     version: int
 
     @classmethod
     def of(cls, o: tm.OutcomeTarget) -> "OutcomeTarget":
         return cls(
-            id=o.id, school_id=o.school_id, pupil_id=o.pupil_id, source=o.source, area=o.area, text=o.text,
-            set_on=o.set_on, due_on=o.due_on, status=o.status, version=o.version,
+            id=o.id,
+            school_id=o.school_id,
+            pupil_id=o.pupil_id,
+            source=o.source,
+            area=o.area,
+            text=o.text,
+            set_on=o.set_on,
+            due_on=o.due_on,
+            status=o.status,
+            version=o.version,
             evaluations=[
                 OutcomeEvaluation(
-                    id=e.id, academic_year=e.academic_year.label, term=e.term, rating=e.rating,
-                    evaluated_on=e.evaluated_on, evaluated_by=e.evaluated_by, note=e.note,
+                    id=e.id,
+                    academic_year=e.academic_year.label,
+                    term=e.term,
+                    rating=e.rating,
+                    evaluated_on=e.evaluated_on,
+                    evaluated_by=e.evaluated_by,
+                    note=e.note,
                 )
                 for e in o.evaluations
             ],
@@ -317,7 +385,7 @@ class Destination:
     pupil_id: uuid.UUID
     left_on: date
     year_group_at_leaving: str
-    category: DestinationCategory
+    category: dest.DestinationCategory
     provider: str
     sustained: bool | None
     eet: bool | None
@@ -326,15 +394,22 @@ class Destination:
     @classmethod
     def of(cls, d: dest.Destination) -> "Destination":
         return cls(
-            id=d.id, school_id=d.school_id, pupil_id=d.pupil_id, left_on=d.left_on,
-            year_group_at_leaving=d.year_group_at_leaving, category=d.category, provider=d.provider,
-            sustained=d.sustained, eet=d.eet, version=d.version,
+            id=d.id,
+            school_id=d.school_id,
+            pupil_id=d.pupil_id,
+            left_on=d.left_on,
+            year_group_at_leaving=d.year_group_at_leaving,
+            category=d.category,
+            provider=d.provider,
+            sustained=d.sustained,
+            eet=d.eet,
+            version=d.version,
         )
 
 
 @strawberry.type
 class Characteristic:
-    kind: CharacteristicKind
+    kind: pm.CharacteristicKind
     start_on: date
     end_on: date | None
     value: str | None
@@ -345,7 +420,7 @@ class Characteristic:
 class Enrolment:
     joined_on: date
     left_on: date | None
-    registration: Registration
+    registration: pm.Registration
 
 
 @strawberry.type(description="identity fields are null, and pseudonym set, for trust analysts")
@@ -358,7 +433,7 @@ class Pupil:
     upn: str | None
     mis_id: str | None
     pseudonym: str | None
-    gender: Gender
+    gender: pm.Gender
     year_group: str
     pathway: str | None
     characteristics: list[Characteristic]
@@ -368,14 +443,28 @@ class Pupil:
     @classmethod
     def of(cls, p: PupilView) -> "Pupil":
         return cls(
-            id=p.id, school_id=p.school_id, forename=p.forename, surname=p.surname, date_of_birth=p.date_of_birth,
-            upn=p.upn, mis_id=p.mis_id, pseudonym=p.pseudonym, gender=p.gender, year_group=p.year_group,
-            pathway=p.pathway, version=p.version,
+            id=p.id,
+            school_id=p.school_id,
+            forename=p.forename,
+            surname=p.surname,
+            date_of_birth=p.date_of_birth,
+            upn=p.upn,
+            mis_id=p.mis_id,
+            pseudonym=p.pseudonym,
+            gender=p.gender,
+            year_group=p.year_group,
+            pathway=p.pathway,
+            version=p.version,
             characteristics=[
-                Characteristic(kind=c.kind, start_on=c.start_on, end_on=c.end_on, value=c.value, rank=c.rank)
+                Characteristic(
+                    kind=c.kind, start_on=c.start_on, end_on=c.end_on, value=c.value, rank=c.rank
+                )
                 for c in p.characteristics
             ],
-            enrolments=[Enrolment(joined_on=e.joined_on, left_on=e.left_on, registration=e.registration) for e in p.enrolments],
+            enrolments=[
+                Enrolment(joined_on=e.joined_on, left_on=e.left_on, registration=e.registration)
+                for e in p.enrolments
+            ],
         )
 
     @strawberry.field
@@ -386,13 +475,18 @@ class Pupil:
         return [
             Judgement.of(j)
             for j in found
-            if (module_id is None or j.module_id == module_id) and (strand_id is None or j.strand_id == strand_id)
+            if (module_id is None or j.module_id == module_id)
+            and (strand_id is None or j.strand_id == strand_id)
         ]
 
     @strawberry.field
     async def targets(self, info: Ctx, academic_year: str | None = None) -> list[Target]:
         found = await info.context.loaders.targets_of_pupil.load(self.id)
-        return [Target.of(t) for t in found if academic_year is None or t.academic_year.label == academic_year]
+        return [
+            Target.of(t)
+            for t in found
+            if academic_year is None or t.academic_year.label == academic_year
+        ]
 
     @strawberry.field
     async def school(self, info: Ctx) -> "School | None":
@@ -406,12 +500,14 @@ class School:
     trust_id: uuid.UUID
     urn: str
     name: str
-    type: SchoolType
+    type: org.SchoolType
     version: int
 
     @classmethod
     def of(cls, s: org.School) -> "School":
-        return cls(id=s.id, trust_id=s.trust_id, urn=s.urn, name=s.name, type=s.type, version=s.version)
+        return cls(
+            id=s.id, trust_id=s.trust_id, urn=s.urn, name=s.name, type=s.type, version=s.version
+        )
 
     @strawberry.field(description="pupils on the school's roll (not archived), by name")
     async def pupils(
@@ -421,21 +517,30 @@ class School:
         return [
             Pupil.of(p)
             for p in found
-            if (year_group is None or p.year_group == year_group) and (pathway is None or p.pathway == pathway)
+            if (year_group is None or p.year_group == year_group)
+            and (pathway is None or p.pathway == pathway)
         ]
 
     @strawberry.field
     async def modules(self, info: Ctx, academic_year: str | None = None) -> list[Module]:
         year = cal.AcademicYear.parse(academic_year) if academic_year else None
         page = await modules_service.list_modules(
-            info.context.uow(), info.context.principal, ModuleFilter(self.id, year), PageRequest(NESTED_LIMIT)
+            info.context.uow(),
+            info.context.principal,
+            ModuleFilter(self.id, year),
+            PageRequest(NESTED_LIMIT),
         )
-        return sorted((Module.of(m) for m in page.items), key=lambda m: (m.academic_year, m.sequence))
+        return sorted(
+            (Module.of(m) for m in page.items), key=lambda m: (m.academic_year, m.sequence)
+        )
 
     @strawberry.field(description="frameworks the school can use: its own and its trust's")
     async def frameworks(self, info: Ctx) -> list[Framework]:
         page = await frameworks_service.list_frameworks(
-            info.context.uow(), info.context.principal, FrameworkFilter(school_id=self.id), PageRequest(NESTED_LIMIT)
+            info.context.uow(),
+            info.context.principal,
+            FrameworkFilter(school_id=self.id),
+            PageRequest(NESTED_LIMIT),
         )
         return [Framework.of(f) for f in page.items]
 
@@ -444,7 +549,7 @@ class School:
 class Trust:
     id: uuid.UUID
     name: str
-    kind: TrustKind
+    kind: org.TrustKind
     version: int
 
     @classmethod
@@ -454,7 +559,9 @@ class Trust:
     @strawberry.field(description="the trust's schools that the caller may see")
     async def schools(self, info: Ctx) -> list[School]:
         page = await organisation_service.list_schools(
-            info.context.uow(), info.context.principal, SchoolFilter(trust_id=self.id), PageRequest(NESTED_LIMIT)
+            info.context.uow(),
+            info.context.principal,
+            SchoolFilter(trust_id=self.id),
+            PageRequest(NESTED_LIMIT),
         )
         return [School.of(s) for s in page.items]
-

@@ -2,7 +2,16 @@
 
 from fastapi import APIRouter
 
-from api.rest import auth, destinations, frameworks, judgements, organisation, pupils, targets, users
+from api.rest import (
+    auth,
+    destinations,
+    frameworks,
+    judgements,
+    organisation,
+    pupils,
+    targets,
+    users,
+)
 
 api_router = APIRouter(prefix="/api/v1")
 for module in (auth, organisation, pupils, frameworks, judgements, targets, destinations, users):

@@ -47,7 +47,10 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
 @router.post(
     "/token",
     response_model=TokenOut,
-    responses={400: {"description": "unsupported grant or bad credentials"}, 401: {"description": "unknown client"}},
+    responses={
+        400: {"description": "unsupported grant or bad credentials"},
+        401: {"description": "unknown client"},
+    },
 )
 async def issue_token(
     runtime: RuntimeDep,
@@ -84,7 +87,7 @@ async def issue_token(
     return _oauth_error(400, "unsupported_grant_type", "use password or client_credentials")
 
 
-@router.get("/me", response_model=MeOut)
+@router.get("/me")
 async def me(principal: PrincipalDep) -> MeOut:
     """What this token can see and do (role, schools, trusts, permissions)."""
     return MeOut.of(principal)

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
@@ -16,28 +17,38 @@ from domain.services import destinations as service
 router = APIRouter(prefix="/destinations", tags=["destinations"])
 
 
-@router.get("", response_model=PageOut[DestinationOut])
+@router.get("")
 async def list_destinations(
-    request: Request, response: Response, uow: UowDep, principal: PrincipalDep, page: PageDep,
+    request: Request,
+    response: Response,
+    uow: UowDep,
+    principal: PrincipalDep,
+    page: PageDep,
     school_id: uuid.UUID | None = None,
     pupil_id: uuid.UUID | None = None,
     category: DestinationCategory | None = None,
     left_from: date | None = None,
     left_to: date | None = None,
-    year_group_at_leaving: str | None = Query(default=None, max_length=2),
+    year_group_at_leaving: Annotated[str | None, Query(max_length=2)] = None,
 ) -> PageOut[DestinationOut]:
-    filter = DestinationFilter(school_id, pupil_id, category, left_from, left_to, year_group_at_leaving)
+    filter = DestinationFilter(
+        school_id, pupil_id, category, left_from, left_to, year_group_at_leaving
+    )
     result = await service.list_destinations(uow, principal, filter, page)
     return page_out(result, [DestinationOut.of(d) for d in result.items], request, response)
 
 
-@router.post("", response_model=DestinationOut, status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED)
 async def record_destination(
     body: DestinationIn, response: Response, uow: UowDep, principal: PrincipalDep
 ) -> DestinationOut:
     cmd = service.RecordDestination(
-        pupil_id=body.pupil_id, left_on=body.left_on, category=body.category,
-        year_group_at_leaving=body.year_group_at_leaving, provider=body.provider, sustained=body.sustained,
+        pupil_id=body.pupil_id,
+        left_on=body.left_on,
+        category=body.category,
+        year_group_at_leaving=body.year_group_at_leaving,
+        provider=body.provider,
+        sustained=body.sustained,
     )
     destination = await service.record_destination(uow, principal, cmd)
     set_etag(response, destination.version)
@@ -45,7 +56,7 @@ async def record_destination(
     return DestinationOut.of(destination)
 
 
-@router.get("/{destination_id}", response_model=DestinationOut)
+@router.get("/{destination_id}")
 async def get_destination(
     destination_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep
 ) -> DestinationOut:
@@ -54,10 +65,14 @@ async def get_destination(
     return DestinationOut.of(destination)
 
 
-@router.patch("/{destination_id}", response_model=DestinationOut)
+@router.patch("/{destination_id}")
 async def update_destination(
-    destination_id: uuid.UUID, body: DestinationPatch, version: IfMatch, response: Response,
-    uow: UowDep, principal: PrincipalDep,
+    destination_id: uuid.UUID,
+    body: DestinationPatch,
+    version: IfMatch,
+    response: Response,
+    uow: UowDep,
+    principal: PrincipalDep,
 ) -> DestinationOut:
     cmd = service.UpdateDestination(destination_id, version, **body.changes())
     destination = await service.update_destination(uow, principal, cmd)
@@ -66,5 +81,7 @@ async def update_destination(
 
 
 @router.delete("/{destination_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_destination(destination_id: uuid.UUID, version: IfMatch, uow: UowDep, principal: PrincipalDep) -> None:
+async def delete_destination(
+    destination_id: uuid.UUID, version: IfMatch, uow: UowDep, principal: PrincipalDep
+) -> None:
     await service.delete_destination(uow, principal, destination_id, version)

@@ -1,6 +1,7 @@
 """/frameworks and /modules."""
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
@@ -33,21 +34,35 @@ def _steps(items: list[StepIn]) -> list[frameworks_service.StepSpec]:
     return [frameworks_service.StepSpec(s.code, s.label or s.code, s.value) for s in items]
 
 
-@router.get("/frameworks", response_model=PageOut[FrameworkOut])
+@router.get("/frameworks")
 async def list_frameworks(
-    request: Request, response: Response, uow: UowDep, principal: PrincipalDep, page: PageDep,
-    school_id: uuid.UUID | None = Query(default=None, description="frameworks a school can use (its own and its trust's)"),
+    request: Request,
+    response: Response,
+    uow: UowDep,
+    principal: PrincipalDep,
+    page: PageDep,
+    school_id: Annotated[
+        uuid.UUID | None, Query(description="frameworks a school can use (its own and its trust's)")
+    ] = None,
     trust_id: uuid.UUID | None = None,
 ) -> PageOut[FrameworkOut]:
-    result = await frameworks_service.list_frameworks(uow, principal, FrameworkFilter(school_id, trust_id), page)
+    result = await frameworks_service.list_frameworks(
+        uow, principal, FrameworkFilter(school_id, trust_id), page
+    )
     return page_out(result, [FrameworkOut.of(f) for f in result.items], request, response)
 
 
-@router.post("/frameworks", response_model=FrameworkOut, status_code=status.HTTP_201_CREATED)
-async def create_framework(body: FrameworkIn, response: Response, uow: UowDep, principal: PrincipalDep) -> FrameworkOut:
+@router.post("/frameworks", status_code=status.HTTP_201_CREATED)
+async def create_framework(
+    body: FrameworkIn, response: Response, uow: UowDep, principal: PrincipalDep
+) -> FrameworkOut:
     cmd = frameworks_service.CreateFramework(
-        name=body.name, description=body.description, trust_id=body.trust_id, school_id=body.school_id,
-        strands=_strands(body.strands), steps=_steps(body.steps),
+        name=body.name,
+        description=body.description,
+        trust_id=body.trust_id,
+        school_id=body.school_id,
+        strands=_strands(body.strands),
+        steps=_steps(body.steps),
     )
     framework = await frameworks_service.create_framework(uow, principal, cmd)
     set_etag(response, framework.version)
@@ -55,17 +70,23 @@ async def create_framework(body: FrameworkIn, response: Response, uow: UowDep, p
     return FrameworkOut.of(framework)
 
 
-@router.get("/frameworks/{framework_id}", response_model=FrameworkOut)
-async def get_framework(framework_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep) -> FrameworkOut:
+@router.get("/frameworks/{framework_id}")
+async def get_framework(
+    framework_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep
+) -> FrameworkOut:
     framework = await frameworks_service.get_framework(uow, principal, framework_id)
     set_etag(response, framework.version)
     return FrameworkOut.of(framework)
 
 
-@router.patch("/frameworks/{framework_id}", response_model=FrameworkOut)
+@router.patch("/frameworks/{framework_id}")
 async def update_framework(
-    framework_id: uuid.UUID, body: FrameworkPatch, version: IfMatch, response: Response,
-    uow: UowDep, principal: PrincipalDep,
+    framework_id: uuid.UUID,
+    body: FrameworkPatch,
+    version: IfMatch,
+    response: Response,
+    uow: UowDep,
+    principal: PrincipalDep,
 ) -> FrameworkOut:
     """Rename, or add strands and steps. Existing steps are never changed: judgements use them."""
     cmd = frameworks_service.UpdateFramework(
@@ -82,27 +103,39 @@ async def update_framework(
 
 
 @router.delete("/frameworks/{framework_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_framework(framework_id: uuid.UUID, version: IfMatch, uow: UowDep, principal: PrincipalDep) -> None:
+async def delete_framework(
+    framework_id: uuid.UUID, version: IfMatch, uow: UowDep, principal: PrincipalDep
+) -> None:
     """Only while no judgement or target uses it (409 otherwise)."""
     await frameworks_service.delete_framework(uow, principal, framework_id, version)
 
 
-@router.get("/modules", response_model=PageOut[ModuleOut])
+@router.get("/modules")
 async def list_modules(
-    request: Request, response: Response, uow: UowDep, principal: PrincipalDep, page: PageDep,
+    request: Request,
+    response: Response,
+    uow: UowDep,
+    principal: PrincipalDep,
+    page: PageDep,
     school_id: uuid.UUID | None = None,
-    academic_year: str | None = Query(default=None, pattern=r"^\d{4}/\d{2}$"),
+    academic_year: Annotated[str | None, Query(pattern=r"^\d{4}/\d{2}$")] = None,
 ) -> PageOut[ModuleOut]:
     year = AcademicYear.parse(academic_year) if academic_year else None
     result = await modules_service.list_modules(uow, principal, ModuleFilter(school_id, year), page)
     return page_out(result, [ModuleOut.of(m) for m in result.items], request, response)
 
 
-@router.post("/modules", response_model=ModuleOut, status_code=status.HTTP_201_CREATED)
-async def create_module(body: ModuleIn, response: Response, uow: UowDep, principal: PrincipalDep) -> ModuleOut:
+@router.post("/modules", status_code=status.HTTP_201_CREATED)
+async def create_module(
+    body: ModuleIn, response: Response, uow: UowDep, principal: PrincipalDep
+) -> ModuleOut:
     cmd = modules_service.CreateModule(
-        school_id=body.school_id, academic_year=AcademicYear.parse(body.academic_year),
-        sequence=body.sequence, name=body.name, starts_on=body.starts_on, ends_on=body.ends_on,
+        school_id=body.school_id,
+        academic_year=AcademicYear.parse(body.academic_year),
+        sequence=body.sequence,
+        name=body.name,
+        starts_on=body.starts_on,
+        ends_on=body.ends_on,
     )
     module = await modules_service.create_module(uow, principal, cmd)
     set_etag(response, module.version)
@@ -110,17 +143,23 @@ async def create_module(body: ModuleIn, response: Response, uow: UowDep, princip
     return ModuleOut.of(module)
 
 
-@router.get("/modules/{module_id}", response_model=ModuleOut)
-async def get_module(module_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep) -> ModuleOut:
+@router.get("/modules/{module_id}")
+async def get_module(
+    module_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep
+) -> ModuleOut:
     module = await modules_service.get_module(uow, principal, module_id)
     set_etag(response, module.version)
     return ModuleOut.of(module)
 
 
-@router.patch("/modules/{module_id}", response_model=ModuleOut)
+@router.patch("/modules/{module_id}")
 async def update_module(
-    module_id: uuid.UUID, body: ModulePatch, version: IfMatch, response: Response,
-    uow: UowDep, principal: PrincipalDep,
+    module_id: uuid.UUID,
+    body: ModulePatch,
+    version: IfMatch,
+    response: Response,
+    uow: UowDep,
+    principal: PrincipalDep,
 ) -> ModuleOut:
     module = await modules_service.update_module(
         uow, principal, modules_service.UpdateModule(module_id, version, **body.changes())
@@ -130,6 +169,8 @@ async def update_module(
 
 
 @router.delete("/modules/{module_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_module(module_id: uuid.UUID, version: IfMatch, uow: UowDep, principal: PrincipalDep) -> None:
+async def delete_module(
+    module_id: uuid.UUID, version: IfMatch, uow: UowDep, principal: PrincipalDep
+) -> None:
     """Only while no judgement uses it (409 otherwise)."""
     await modules_service.delete_module(uow, principal, module_id, version)

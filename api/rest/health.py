@@ -22,5 +22,7 @@ async def ready(runtime: RuntimeDep) -> dict[str, str] | JSONResponse:
         async with runtime.database.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception:  # readiness must answer, whatever the failure
-        return JSONResponse({"status": "unavailable"}, status_code=503, headers={"Retry-After": "2"})
+        return JSONResponse(
+            {"status": "unavailable"}, status_code=503, headers={"Retry-After": "2"}
+        )
     return {"status": "ready"}

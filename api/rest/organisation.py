@@ -14,7 +14,7 @@ from domain.services import organisation as service
 router = APIRouter(tags=["organisation"])
 
 
-@router.get("/trusts", response_model=PageOut[TrustOut])
+@router.get("/trusts")
 async def list_trusts(
     request: Request, response: Response, uow: UowDep, principal: PrincipalDep, page: PageDep
 ) -> PageOut[TrustOut]:
@@ -22,17 +22,23 @@ async def list_trusts(
     return page_out(result, [TrustOut.of(t) for t in result.items], request, response)
 
 
-@router.get("/trusts/{trust_id}", response_model=TrustOut)
-async def get_trust(trust_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep) -> TrustOut:
+@router.get("/trusts/{trust_id}")
+async def get_trust(
+    trust_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep
+) -> TrustOut:
     trust = await service.get_trust(uow, principal, trust_id)
     set_etag(response, trust.version)
     return TrustOut.of(trust)
 
 
-@router.patch("/trusts/{trust_id}", response_model=TrustOut)
+@router.patch("/trusts/{trust_id}")
 async def update_trust(
-    trust_id: uuid.UUID, body: TrustPatch, version: IfMatch, response: Response,
-    uow: UowDep, principal: PrincipalDep,
+    trust_id: uuid.UUID,
+    body: TrustPatch,
+    version: IfMatch,
+    response: Response,
+    uow: UowDep,
+    principal: PrincipalDep,
 ) -> TrustOut:
     cmd = service.UpdateTrust(trust_id, version, **body.changes())
     trust = await service.update_trust(uow, principal, cmd)
@@ -40,17 +46,23 @@ async def update_trust(
     return TrustOut.of(trust)
 
 
-@router.get("/schools", response_model=PageOut[SchoolOut])
+@router.get("/schools")
 async def list_schools(
-    request: Request, response: Response, uow: UowDep, principal: PrincipalDep, page: PageDep,
+    request: Request,
+    response: Response,
+    uow: UowDep,
+    principal: PrincipalDep,
+    page: PageDep,
     trust_id: uuid.UUID | None = None,
 ) -> PageOut[SchoolOut]:
     result = await service.list_schools(uow, principal, SchoolFilter(trust_id=trust_id), page)
     return page_out(result, [SchoolOut.of(s) for s in result.items], request, response)
 
 
-@router.post("/schools", response_model=SchoolOut, status_code=status.HTTP_201_CREATED)
-async def create_school(body: SchoolIn, response: Response, uow: UowDep, principal: PrincipalDep) -> SchoolOut:
+@router.post("/schools", status_code=status.HTTP_201_CREATED)
+async def create_school(
+    body: SchoolIn, response: Response, uow: UowDep, principal: PrincipalDep
+) -> SchoolOut:
     school = await service.create_school(
         uow, principal, service.CreateSchool(body.trust_id, body.urn, body.name, body.type)
     )
@@ -59,18 +71,26 @@ async def create_school(body: SchoolIn, response: Response, uow: UowDep, princip
     return SchoolOut.of(school)
 
 
-@router.get("/schools/{school_id}", response_model=SchoolOut)
-async def get_school(school_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep) -> SchoolOut:
+@router.get("/schools/{school_id}")
+async def get_school(
+    school_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep
+) -> SchoolOut:
     school = await service.get_school(uow, principal, school_id)
     set_etag(response, school.version)
     return SchoolOut.of(school)
 
 
-@router.patch("/schools/{school_id}", response_model=SchoolOut)
+@router.patch("/schools/{school_id}")
 async def update_school(
-    school_id: uuid.UUID, body: SchoolPatch, version: IfMatch, response: Response,
-    uow: UowDep, principal: PrincipalDep,
+    school_id: uuid.UUID,
+    body: SchoolPatch,
+    version: IfMatch,
+    response: Response,
+    uow: UowDep,
+    principal: PrincipalDep,
 ) -> SchoolOut:
-    school = await service.update_school(uow, principal, service.UpdateSchool(school_id, version, **body.changes()))
+    school = await service.update_school(
+        uow, principal, service.UpdateSchool(school_id, version, **body.changes())
+    )
     set_etag(response, school.version)
     return SchoolOut.of(school)

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
@@ -17,7 +18,7 @@ from domain.services.unset import UNSET
 router = APIRouter(prefix="/pupils", tags=["pupils"])
 
 
-@router.get("", response_model=PageOut[PupilOut])
+@router.get("")
 async def list_pupils(
     request: Request,
     response: Response,
@@ -26,11 +27,11 @@ async def list_pupils(
     pseudonymiser: PseudonymiserDep,
     page: PageDep,
     school_id: uuid.UUID | None = None,
-    year_group: str | None = Query(default=None, max_length=2),
-    pathway: str | None = Query(default=None, max_length=100),
-    on_roll_on: date | None = Query(default=None, description="only pupils on roll that day"),
-    upn: str | None = Query(default=None, max_length=20),
-    mis_id: str | None = Query(default=None, max_length=64),
+    year_group: Annotated[str | None, Query(max_length=2)] = None,
+    pathway: Annotated[str | None, Query(max_length=100)] = None,
+    on_roll_on: Annotated[date | None, Query(description="only pupils on roll that day")] = None,
+    upn: Annotated[str | None, Query(max_length=20)] = None,
+    mis_id: Annotated[str | None, Query(max_length=64)] = None,
     include_archived: bool = False,
 ) -> PageOut[PupilOut]:
     filter = PupilFilter(school_id, year_group, pathway, on_roll_on, upn, mis_id, include_archived)
@@ -38,9 +39,13 @@ async def list_pupils(
     return page_out(result, [PupilOut.of(p) for p in result.items], request, response)
 
 
-@router.post("", response_model=PupilOut, status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED)
 async def enrol_pupil(
-    body: PupilIn, response: Response, uow: UowDep, principal: PrincipalDep, pseudonymiser: PseudonymiserDep
+    body: PupilIn,
+    response: Response,
+    uow: UowDep,
+    principal: PrincipalDep,
+    pseudonymiser: PseudonymiserDep,
 ) -> PupilOut:
     cmd = service.EnrolPupil(
         school_id=body.school_id,
@@ -61,20 +66,29 @@ async def enrol_pupil(
     return PupilOut.of(view_of(pupil, principal, pseudonymiser))
 
 
-@router.get("/{pupil_id}", response_model=PupilOut)
+@router.get("/{pupil_id}")
 async def get_pupil(
-    pupil_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep,
-    pseudonymiser: PseudonymiserDep, include_archived: bool = False,
+    pupil_id: uuid.UUID,
+    response: Response,
+    uow: UowDep,
+    principal: PrincipalDep,
+    pseudonymiser: PseudonymiserDep,
+    include_archived: bool = False,
 ) -> PupilOut:
     pupil = await service.get_pupil(uow, principal, pupil_id, pseudonymiser, include_archived)
     set_etag(response, pupil.version)
     return PupilOut.of(pupil)
 
 
-@router.patch("/{pupil_id}", response_model=PupilOut)
+@router.patch("/{pupil_id}")
 async def update_pupil(
-    pupil_id: uuid.UUID, body: PupilPatch, version: IfMatch, response: Response,
-    uow: UowDep, principal: PrincipalDep, pseudonymiser: PseudonymiserDep,
+    pupil_id: uuid.UUID,
+    body: PupilPatch,
+    version: IfMatch,
+    response: Response,
+    uow: UowDep,
+    principal: PrincipalDep,
+    pseudonymiser: PseudonymiserDep,
 ) -> PupilOut:
     chars = body.given_or_unset("characteristics")
     enrols = body.given_or_unset("enrolments")
@@ -99,14 +113,20 @@ async def update_pupil(
 
 
 @router.delete("/{pupil_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def archive_pupil(pupil_id: uuid.UUID, version: IfMatch, uow: UowDep, principal: PrincipalDep) -> None:
+async def archive_pupil(
+    pupil_id: uuid.UUID, version: IfMatch, uow: UowDep, principal: PrincipalDep
+) -> None:
     """Soft delete: the pupil leaves lists; judgements, targets and history are kept."""
     await service.archive_pupil(uow, principal, pupil_id, version)
 
 
-@router.post("/{pupil_id}/restore", response_model=PupilOut)
+@router.post("/{pupil_id}/restore")
 async def restore_pupil(
-    pupil_id: uuid.UUID, response: Response, uow: UowDep, principal: PrincipalDep, pseudonymiser: PseudonymiserDep
+    pupil_id: uuid.UUID,
+    response: Response,
+    uow: UowDep,
+    principal: PrincipalDep,
+    pseudonymiser: PseudonymiserDep,
 ) -> PupilOut:
     pupil = await service.restore_pupil(uow, principal, pupil_id)
     set_etag(response, pupil.version)

@@ -10,7 +10,7 @@ from domain.services import identity as service
 router = APIRouter(prefix="/users", tags=["users"])
 
 
-@router.get("", response_model=PageOut[UserOut])
+@router.get("")
 async def list_users(
     request: Request, response: Response, uow: UowDep, principal: PrincipalDep, page: PageDep
 ) -> PageOut[UserOut]:
@@ -18,10 +18,16 @@ async def list_users(
     return page_out(result, [UserOut.of(u) for u in result.items], request, response)
 
 
-@router.post("", response_model=UserOut, status_code=status.HTTP_201_CREATED)
-async def create_user(body: UserIn, runtime: RuntimeDep, uow: UowDep, principal: PrincipalDep) -> UserOut:
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_user(
+    body: UserIn, runtime: RuntimeDep, uow: UowDep, principal: PrincipalDep
+) -> UserOut:
     cmd = service.CreateUser(
-        email=body.email, name=body.name, role=body.role, password=body.password,
-        trust_id=body.trust_id, school_ids=frozenset(body.school_ids),
+        email=body.email,
+        name=body.name,
+        role=body.role,
+        password=body.password,
+        trust_id=body.trust_id,
+        school_ids=frozenset(body.school_ids),
     )
     return UserOut.of(await service.create_user(uow, principal, cmd, runtime.hasher))

@@ -12,8 +12,12 @@ from domain.destination import Destination, DestinationCategory
 class DestinationIn(InputModel):
     pupil_id: uuid.UUID
     left_on: date
-    category: DestinationCategory = Field(examples=[DestinationCategory.INDEPENDENT_SPECIALIST_COLLEGE])
-    year_group_at_leaving: str | None = Field(default=None, max_length=2, description="default: the pupil's year group")
+    category: DestinationCategory = Field(
+        examples=[DestinationCategory.INDEPENDENT_SPECIALIST_COLLEGE]
+    )
+    year_group_at_leaving: str | None = Field(
+        default=None, max_length=2, description="default: the pupil's year group"
+    )
     provider: str = Field(default="", max_length=200)
     sustained: bool | None = None
 
@@ -46,7 +50,14 @@ class DestinationOut(BaseModel):
     @classmethod
     def of(cls, d: Destination) -> "DestinationOut":
         return cls(
-            id=d.id, school_id=d.school_id, pupil_id=d.pupil_id, left_on=d.left_on,
-            year_group_at_leaving=d.year_group_at_leaving, category=d.category, provider=d.provider,
-            sustained=d.sustained, eet=d.eet, version=d.version,
+            id=d.id,
+            school_id=d.school_id,
+            pupil_id=d.pupil_id,
+            left_on=d.left_on,
+            year_group_at_leaving=d.year_group_at_leaving,
+            category=d.category,
+            provider=d.provider,
+            sustained=d.sustained,
+            eet=d.eet,
+            version=d.version,
         )

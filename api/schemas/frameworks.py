@@ -24,7 +24,9 @@ class StepIn(InputModel):
 class FrameworkIn(InputModel):
     name: str = Field(min_length=1, max_length=200, examples=["Brook PMLD pathway"])
     description: str = Field(default="", max_length=2000)
-    trust_id: uuid.UUID | None = Field(default=None, description="owner: a trust (shared by its schools) ...")
+    trust_id: uuid.UUID | None = Field(
+        default=None, description="owner: a trust (shared by its schools) ..."
+    )
     school_id: uuid.UUID | None = Field(default=None, description="... or one school")
     strands: list[StrandIn] = Field(min_length=1, max_length=100)
     steps: list[StepIn] = Field(min_length=2, max_length=1000)
@@ -74,7 +76,9 @@ class FrameworkOut(BaseModel):
             description=f.description,
             trust_id=f.trust_id,
             school_id=f.school_id,
-            strands=[StrandOut(id=s.id, code=s.code, name=s.name, position=s.position) for s in f.strands],
+            strands=[
+                StrandOut(id=s.id, code=s.code, name=s.name, position=s.position) for s in f.strands
+            ],
             steps=[StepOut(id=s.id, code=s.code, label=s.label, value=s.value) for s in f.steps],
             version=f.version,
         )
@@ -113,6 +117,12 @@ class ModuleOut(BaseModel):
     @classmethod
     def of(cls, m: Module) -> "ModuleOut":
         return cls(
-            id=m.id, school_id=m.school_id, academic_year=m.academic_year.label, sequence=m.sequence,
-            name=m.name, starts_on=m.starts_on, ends_on=m.ends_on, version=m.version,
+            id=m.id,
+            school_id=m.school_id,
+            academic_year=m.academic_year.label,
+            sequence=m.sequence,
+            name=m.name,
+            starts_on=m.starts_on,
+            ends_on=m.ends_on,
+            version=m.version,
         )

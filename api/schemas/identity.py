@@ -11,7 +11,7 @@ from domain.identity import User
 
 class TokenOut(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
     expires_in: int = Field(description="seconds")
 
 
@@ -30,9 +30,14 @@ class MeOut(BaseModel):
     @classmethod
     def of(cls, p: Principal) -> "MeOut":
         return cls(
-            subject=p.subject, name=p.display_name, role=p.role, trust_id=p.trust_id,
-            school_ids=sorted(p.school_ids), trust_ids=sorted(p.trust_ids),
-            permissions=sorted(p.permissions), pseudonymised=p.pseudonymised,
+            subject=p.subject,
+            name=p.display_name,
+            role=p.role,
+            trust_id=p.trust_id,
+            school_ids=sorted(p.school_ids),
+            trust_ids=sorted(p.trust_ids),
+            permissions=sorted(p.permissions),
+            pseudonymised=p.pseudonymised,
         )
 
 
@@ -42,7 +47,9 @@ class UserIn(InputModel):
     role: Role
     password: str = Field(min_length=1, max_length=200)
     trust_id: uuid.UUID | None = Field(default=None, description="for trust_admin / trust_analyst")
-    school_ids: list[uuid.UUID] = Field(default_factory=list, max_length=200, description="for school roles")
+    school_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=200, description="for school roles"
+    )
 
 
 class UserOut(BaseModel):
@@ -57,6 +64,11 @@ class UserOut(BaseModel):
     @classmethod
     def of(cls, u: User) -> "UserOut":
         return cls(
-            id=u.id, email=u.email, name=u.name, role=u.role, trust_id=u.trust_id,
-            school_ids=sorted(u.school_ids), active=u.active,
+            id=u.id,
+            email=u.email,
+            name=u.name,
+            role=u.role,
+            trust_id=u.trust_id,
+            school_ids=sorted(u.school_ids),
+            active=u.active,
         )

@@ -17,10 +17,16 @@ class JudgementIn(InputModel):
     module_id: uuid.UUID
     step_id: uuid.UUID
     kind: JudgementKind = JudgementKind.CHECKPOINT
-    assessed_on: date | None = Field(default=None, description="default: today, or the module's end if earlier")
-    assessor: str | None = Field(default=None, max_length=200, description="default: the caller's name")
+    assessed_on: date | None = Field(
+        default=None, description="default: today, or the module's end if earlier"
+    )
+    assessor: str | None = Field(
+        default=None, max_length=200, description="default: the caller's name"
+    )
     note: str = Field(default="", max_length=4000)
-    evidence: EvidenceLinks = Field(default_factory=list, max_length=50, examples=[["https://evidence.example/abc"]])
+    evidence: EvidenceLinks = Field(
+        default_factory=list, max_length=50, examples=[["https://evidence.example/abc"]]
+    )
 
 
 class JudgementCorrection(InputModel):
@@ -54,7 +60,9 @@ class JudgementOut(BaseModel):
     strand_id: uuid.UUID
     module_id: uuid.UUID
     step_id: uuid.UUID
-    effective_step_id: uuid.UUID = Field(description="the moderated step where moderation adjusted it")
+    effective_step_id: uuid.UUID = Field(
+        description="the moderated step where moderation adjusted it"
+    )
     kind: JudgementKind
     assessed_on: date
     assessor: str
@@ -81,7 +89,9 @@ class JudgementOut(BaseModel):
             assessor=j.assessor,
             note=j.note,
             evidence=j.evidence,
-            moderation=ModerationOut(state=m.state, step_id=m.step_id, moderator=m.moderator, moderated_on=m.moderated_on),
+            moderation=ModerationOut(
+                state=m.state, step_id=m.step_id, moderator=m.moderator, moderated_on=m.moderated_on
+            ),
             recorded_by=j.recorded_by,
             recorded_at=j.recorded_at,
             version=j.version,
@@ -112,7 +122,9 @@ class JudgementRevisionOut(BaseModel):
             assessed_on=r.assessed_on,
             assessor=r.assessor,
             note=r.note,
-            moderation=ModerationOut(state=m.state, step_id=m.step_id, moderator=m.moderator, moderated_on=m.moderated_on),
+            moderation=ModerationOut(
+                state=m.state, step_id=m.step_id, moderator=m.moderator, moderated_on=m.moderated_on
+            ),
             changed_by=r.changed_by,
             changed_at=r.changed_at,
             reason=r.reason,

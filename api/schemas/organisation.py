@@ -57,6 +57,10 @@ class SchoolOut(BaseModel):
     @classmethod
     def of(cls, school: School) -> "SchoolOut":
         return cls(
-            id=school.id, trust_id=school.trust_id, urn=school.urn, name=school.name,
-            type=school.type, version=school.version,
+            id=school.id,
+            trust_id=school.trust_id,
+            urn=school.urn,
+            name=school.name,
+            type=school.type,
+            version=school.version,
         )

@@ -14,7 +14,9 @@ class CharacteristicIn(InputModel):
     kind: CharacteristicKind
     start_on: date
     end_on: date | None = None
-    value: str | None = Field(default=None, max_length=8, description="E/K/N for sen_provision; need code for sen_need")
+    value: str | None = Field(
+        default=None, max_length=8, description="E/K/N for sen_provision; need code for sen_need"
+    )
     rank: int | None = Field(default=None, ge=1, le=99, description="need rank, 1 = primary")
 
     def to_domain(self) -> Characteristic:
@@ -60,7 +62,13 @@ class PupilPatch(InputModel):
     enrolments: list[EnrolmentIn] | None = Field(default=None, max_length=50)
 
     @field_validator(
-        "forename", "surname", "date_of_birth", "gender", "year_group", "characteristics", "enrolments"
+        "forename",
+        "surname",
+        "date_of_birth",
+        "gender",
+        "year_group",
+        "characteristics",
+        "enrolments",
     )
     @classmethod
     def _not_null(cls, value: object) -> object:
@@ -89,7 +97,9 @@ class PupilOut(BaseModel):
     date_of_birth: date | None
     upn: str | None
     mis_id: str | None
-    pseudonym: str | None = Field(description="stable token shown instead of identity to trust analysts")
+    pseudonym: str | None = Field(
+        description="stable token shown instead of identity to trust analysts"
+    )
     gender: Gender
     year_group: str
     pathway: str | None
@@ -113,7 +123,9 @@ class PupilOut(BaseModel):
             year_group=p.year_group,
             pathway=p.pathway,
             characteristics=[
-                CharacteristicOut(kind=c.kind, start_on=c.start_on, end_on=c.end_on, value=c.value, rank=c.rank)
+                CharacteristicOut(
+                    kind=c.kind, start_on=c.start_on, end_on=c.end_on, value=c.value, rank=c.rank
+                )
                 for c in p.characteristics
             ],
             enrolments=[

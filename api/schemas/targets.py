@@ -37,7 +37,9 @@ class TargetStatusIn(InputModel):
 
 class TargetRevisionIn(InputModel):
     step_id: uuid.UUID
-    reason: str = Field(min_length=1, max_length=500, examples=["proving too challenging after module 3"])
+    reason: str = Field(
+        min_length=1, max_length=500, examples=["proving too challenging after module 3"]
+    )
 
 
 class TargetRevisionOut(BaseModel):
@@ -51,8 +53,12 @@ class TargetRevisionOut(BaseModel):
     @classmethod
     def of(cls, r: TargetRevision) -> "TargetRevisionOut":
         return cls(
-            target_id=r.target_id, changed_at=r.changed_at, changed_by=r.changed_by,
-            status=r.status, step_id=r.step_id, reason=r.reason,
+            target_id=r.target_id,
+            changed_at=r.changed_at,
+            changed_by=r.changed_by,
+            status=r.status,
+            step_id=r.step_id,
+            reason=r.reason,
         )
 
 
@@ -73,9 +79,18 @@ class TargetOut(BaseModel):
     @classmethod
     def of(cls, t: Target) -> "TargetOut":
         return cls(
-            id=t.id, school_id=t.school_id, pupil_id=t.pupil_id, strand_id=t.strand_id,
-            academic_year=t.academic_year.label, step_id=t.step_id, set_on=t.set_on, set_by=t.set_by,
-            rationale=t.rationale, status=t.status, supersedes_id=t.supersedes_id, version=t.version,
+            id=t.id,
+            school_id=t.school_id,
+            pupil_id=t.pupil_id,
+            strand_id=t.strand_id,
+            academic_year=t.academic_year.label,
+            step_id=t.step_id,
+            set_on=t.set_on,
+            set_by=t.set_by,
+            rationale=t.rationale,
+            status=t.status,
+            supersedes_id=t.supersedes_id,
+            version=t.version,
         )
 
 
@@ -83,7 +98,9 @@ class OutcomeTargetIn(InputModel):
     pupil_id: uuid.UUID
     source: OutcomeSource = OutcomeSource.EHCP
     area: str = Field(min_length=1, max_length=200, examples=["Communication and interaction"])
-    text: str = Field(min_length=1, max_length=4000, examples=["Uses a symbol to request a drink at snack time"])
+    text: str = Field(
+        min_length=1, max_length=4000, examples=["Uses a symbol to request a drink at snack time"]
+    )
     set_on: date | None = None
     due_on: date | None = None
 
@@ -120,8 +137,13 @@ class EvaluationOut(BaseModel):
     @classmethod
     def of(cls, e: OutcomeEvaluation) -> "EvaluationOut":
         return cls(
-            id=e.id, academic_year=e.academic_year.label, term=e.term, rating=e.rating,
-            evaluated_on=e.evaluated_on, evaluated_by=e.evaluated_by, note=e.note,
+            id=e.id,
+            academic_year=e.academic_year.label,
+            term=e.term,
+            rating=e.rating,
+            evaluated_on=e.evaluated_on,
+            evaluated_by=e.evaluated_by,
+            note=e.note,
         )
 
 
@@ -141,7 +163,15 @@ class OutcomeTargetOut(BaseModel):
     @classmethod
     def of(cls, o: OutcomeTarget) -> "OutcomeTargetOut":
         return cls(
-            id=o.id, school_id=o.school_id, pupil_id=o.pupil_id, source=o.source, area=o.area,
-            text=o.text, set_on=o.set_on, due_on=o.due_on, status=o.status,
-            evaluations=[EvaluationOut.of(e) for e in o.evaluations], version=o.version,
+            id=o.id,
+            school_id=o.school_id,
+            pupil_id=o.pupil_id,
+            source=o.source,
+            area=o.area,
+            text=o.text,
+            set_on=o.set_on,
+            due_on=o.due_on,
+            status=o.status,
+            evaluations=[EvaluationOut.of(e) for e in o.evaluations],
+            version=o.version,
         )

@@ -6,7 +6,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 # A syntactically valid hash to verify against when the account does not exist,
 # so a wrong email costs the same time as a wrong password.
-_DUMMY = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$8nDDxXb+dHRsfc7l2jVgLyC0+tqz6GzRj7iRBoX5o9U"
+_DUMMY = (
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA"
+    "$8nDDxXb+dHRsfc7l2jVgLyC0+tqz6GzRj7iRBoX5o9U"
+)
 
 
 class Argon2PasswordHasher:

@@ -71,7 +71,9 @@ async def modules(uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]) -
         return await uow.modules.get_many(ids)
 
 
-async def frameworks(uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[Framework]:
+async def frameworks(
+    uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]
+) -> list[Framework]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
         return await uow.frameworks.get_many(ids)

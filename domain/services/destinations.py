@@ -33,7 +33,7 @@ class UpdateDestination:
     category: DestinationCategory | Unset = UNSET
     year_group_at_leaving: str | Unset = UNSET
     provider: str | Unset = UNSET
-    sustained: bool | None | Unset = UNSET
+    sustained: bool | Unset | None = UNSET
 
 
 async def record_destination(
@@ -90,7 +90,9 @@ async def delete_destination(
     uow: UnitOfWork, actor: Principal, destination_id: uuid.UUID, expected_version: int | None
 ) -> None:
     async with uow:
-        destination = found(await uow.destinations.get(destination_id), "destination", destination_id)
+        destination = found(
+            await uow.destinations.get(destination_id), "destination", destination_id
+        )
         actor.require(Permission.WRITE_ROSTER, destination.school_id)
         check_version("destination", destination.version, expected_version)
         await uow.destinations.delete(destination)

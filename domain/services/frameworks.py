@@ -63,7 +63,9 @@ def _strands(specs: list[StrandSpec] | tuple[StrandSpec, ...], start: int) -> li
 
 
 def _steps(specs: list[StepSpec] | tuple[StepSpec, ...]) -> list[Step]:
-    return [Step(id=new_id(), code=s.code.strip(), label=s.label.strip(), value=s.value) for s in specs]
+    return [
+        Step(id=new_id(), code=s.code.strip(), label=s.label.strip(), value=s.value) for s in specs
+    ]
 
 
 async def create_framework(uow: UnitOfWork, actor: Principal, cmd: CreateFramework) -> Framework:
@@ -134,4 +136,3 @@ async def delete_framework(
             raise Conflict("the framework has judgements or targets; it cannot be deleted")
         await uow.frameworks.delete(framework)
         await uow.commit()
-

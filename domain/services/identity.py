@@ -65,7 +65,7 @@ def _require_scope_admin(
 async def create_user(
     uow: UnitOfWork, actor: Principal, cmd: CreateUser, hasher: PasswordHasher
 ) -> User:
-    """Admins create staff accounts within their own scope; school admins cannot mint trust roles."""
+    """Admins create staff accounts in their own scope; school admins cannot mint trust roles."""
     trust_id = cmd.trust_id if cmd.role.is_trust_role else None
     school_ids = frozenset() if cmd.role.is_trust_role else cmd.school_ids
     if cmd.role.is_trust_role and not actor.unrestricted:
@@ -109,7 +109,10 @@ async def list_users(uow: UnitOfWork, actor: Principal, page: PageRequest) -> Pa
 
 
 async def create_client(
-    uow: UnitOfWork, actor: Principal, cmd: CreateClient, hasher: PasswordHasher,
+    uow: UnitOfWork,
+    actor: Principal,
+    cmd: CreateClient,
+    hasher: PasswordHasher,
     clock: Clock = SYSTEM_CLOCK,
 ) -> IssuedClient:
     _require_scope_admin(actor, cmd.trust_id, cmd.school_ids)

@@ -40,7 +40,11 @@ async def _overlap_problems(uow: UnitOfWork, module: Module) -> list[Problem]:
         PageRequest(limit=100),
     )
     return [
-        Problem("starts_on", f"overlaps {other.name} ({other.starts_on}..{other.ends_on})", "module.overlap")
+        Problem(
+            "starts_on",
+            f"overlaps {other.name} ({other.starts_on}..{other.ends_on})",
+            "module.overlap",
+        )
         for other in siblings.items
         if other.id != module.id and module.overlaps(other)
     ]

@@ -88,7 +88,11 @@ async def update_trust(uow: UnitOfWork, actor: Principal, cmd: UpdateTrust) -> T
 async def create_school(uow: UnitOfWork, actor: Principal, cmd: CreateSchool) -> School:
     actor.require_trust(Permission.MANAGE_TRUST, cmd.trust_id)
     school = School(
-        id=new_id(), trust_id=cmd.trust_id, urn=cmd.urn.strip(), name=cmd.name.strip(), type=cmd.type
+        id=new_id(),
+        trust_id=cmd.trust_id,
+        urn=cmd.urn.strip(),
+        name=cmd.name.strip(),
+        type=cmd.type,
     )
     if problems := school.problems():
         raise InvariantViolation(problems)

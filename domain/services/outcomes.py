@@ -40,7 +40,7 @@ class UpdateOutcomeTarget:
     expected_version: int | None
     area: str | Unset = UNSET
     text: str | Unset = UNSET
-    due_on: date | None | Unset = UNSET
+    due_on: date | Unset | None = UNSET
     status: OutcomeStatus | Unset = UNSET
 
 

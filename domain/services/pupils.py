@@ -41,9 +41,9 @@ class UpdatePupil:
     date_of_birth: date | Unset = UNSET
     gender: Gender | Unset = UNSET
     year_group: str | Unset = UNSET
-    upn: str | None | Unset = UNSET
-    mis_id: str | None | Unset = UNSET
-    pathway: str | None | Unset = UNSET
+    upn: str | Unset | None = UNSET
+    mis_id: str | Unset | None = UNSET
+    pathway: str | Unset | None = UNSET
     characteristics: list[Characteristic] | Unset = UNSET
     enrolments: list[Enrolment] | Unset = UNSET
 

@@ -94,9 +94,13 @@ async def change_target_status(
         check_version("target", target.version, cmd.expected_version)
         previous = target.version
         if cmd.status in (TargetStatus.ACTIVE, TargetStatus.MET):
-            clash = await uow.targets.current(target.pupil_id, target.strand_id, target.academic_year.label)
+            clash = await uow.targets.current(
+                target.pupil_id, target.strand_id, target.academic_year.label
+            )
             if clash is not None and clash.id != target.id:
-                raise Conflict(f"another target is current for this strand ({clash.id})", field="status")
+                raise Conflict(
+                    f"another target is current for this strand ({clash.id})", field="status"
+                )
         revision = target.change_status(cmd.status, cmd.reason.strip(), actor.subject, clock.now())
         await uow.targets.update(target, previous)
         await uow.targets.add_revision(target.school_id, revision)

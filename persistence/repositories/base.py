@@ -4,9 +4,10 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, CursorResult, Select, update
+from sqlalchemy import ColumnElement, CursorResult, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
+from sqlmodel.sql.expression import SelectOfScalar
 
 from domain.errors import StaleVersion
 from domain.paging import PageRequest
@@ -23,17 +24,20 @@ class ScopedRepository:
 
 async def fetch_page(
     session: AsyncSession,
-    stmt: Select[tuple[RowT]],
+    stmt: SelectOfScalar[RowT],
     id_column: Any,
     page: PageRequest,
 ) -> tuple[Sequence[RowT], uuid.UUID | None]:
     """One page in id order, plus the id to continue after (None on the last page)."""
     if page.after is not None:
-        stmt = stmt.where(id_column > page.after)
-    rows = (await session.execute(stmt.order_by(id_column).limit(page.limit + 1))).scalars().all()
+        stmt = stmt.where(col(id_column) > page.after)
+    rows = (
+        (await session.execute(stmt.order_by(col(id_column)).limit(page.limit + 1))).scalars().all()
+    )
     if len(rows) > page.limit:
         rows = rows[: page.limit]
-        return rows, rows[-1].id  # type: ignore[attr-defined]
+        last: uuid.UUID = getattr(rows[-1], "id")  # noqa: B009 - every paged row has an id
+        return rows, last
     return rows, None
 
 

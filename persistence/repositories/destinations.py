@@ -2,7 +2,8 @@
 
 import uuid
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert
+from sqlmodel import col, select
 
 from domain.destination import Destination
 from domain.filters import DestinationFilter
@@ -15,7 +16,7 @@ from persistence.tables import DestinationRow
 class SqlDestinationRepository(ScopedRepository):
     async def get(self, destination_id: uuid.UUID) -> Destination | None:
         stmt = select(DestinationRow).where(
-            DestinationRow.id == destination_id, self.scope.schools(DestinationRow.school_id)
+            col(DestinationRow.id) == destination_id, self.scope.schools(DestinationRow.school_id)
         )
         row = (await self.session.execute(stmt)).scalar_one_or_none()
         return destination_from_row(row) if row else None
@@ -27,7 +28,10 @@ class SqlDestinationRepository(ScopedRepository):
         await versioned_update(
             self.session,
             DestinationRow,
-            [DestinationRow.school_id == destination.school_id, DestinationRow.id == destination.id],
+            [
+                col(DestinationRow.school_id) == destination.school_id,
+                col(DestinationRow.id) == destination.id,
+            ],
             previous_version,
             destination_values(destination),
             "destination",
@@ -36,7 +40,8 @@ class SqlDestinationRepository(ScopedRepository):
     async def delete(self, destination: Destination) -> None:
         await self.session.execute(
             delete(DestinationRow).where(
-                DestinationRow.school_id == destination.school_id, DestinationRow.id == destination.id
+                col(DestinationRow.school_id) == destination.school_id,
+                col(DestinationRow.id) == destination.id,
             )
         )
 

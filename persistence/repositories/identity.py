@@ -2,7 +2,8 @@
 
 import uuid
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import ColumnElement, func, insert, or_, update
+from sqlmodel import col, select
 
 from domain.identity import IntegrationClient, User
 from domain.paging import Page, PageRequest
@@ -26,7 +27,12 @@ class SqlUserRepository(ScopedRepository):
 
     async def update(self, user: User, previous_version: int) -> None:
         await versioned_update(
-            self.session, UserRow, [UserRow.id == user.id], previous_version, user_values(user), "user"
+            self.session,
+            UserRow,
+            [col(UserRow.id) == user.id],
+            previous_version,
+            user_values(user),
+            "user",
         )
 
     async def matching(
@@ -34,9 +40,11 @@ class SqlUserRepository(ScopedRepository):
     ) -> Page[User]:
         stmt = select(UserRow)
         if school_ids is not None:
-            visible = [UserRow.school_ids.overlap(sorted(school_ids))]  # type: ignore[attr-defined]
+            visible: list[ColumnElement[bool]] = [
+                col(UserRow.school_ids).op("&&")(sorted(school_ids))
+            ]
             if trust_id is not None:
-                visible.append(UserRow.trust_id == trust_id)
+                visible.append(col(UserRow.trust_id) == trust_id)
             stmt = stmt.where(or_(*visible))
         rows, after = await fetch_page(self.session, stmt, UserRow.id, page)
         return Page([user_from_row(r) for r in rows], after)
@@ -54,6 +62,6 @@ class SqlClientRepository(ScopedRepository):
     async def mark_used(self, client: IntegrationClient) -> None:
         await self.session.execute(
             update(IntegrationClientRow)
-            .where(IntegrationClientRow.id == client.id)
+            .where(col(IntegrationClientRow.id) == client.id)
             .values(last_used_at=func.now())
         )

@@ -4,7 +4,8 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert
+from sqlmodel import col, select
 
 from domain.filters import JudgementFilter
 from domain.ids import new_id
@@ -23,7 +24,7 @@ from persistence.tables import JudgementRevisionRow, JudgementRow, PupilRow
 class SqlJudgementRepository(ScopedRepository):
     async def get(self, judgement_id: uuid.UUID) -> Judgement | None:
         stmt = select(JudgementRow).where(
-            JudgementRow.id == judgement_id, self.scope.schools(JudgementRow.school_id)
+            col(JudgementRow.id) == judgement_id, self.scope.schools(JudgementRow.school_id)
         )
         row = (await self.session.execute(stmt)).scalar_one_or_none()
         return judgement_from_row(row) if row else None
@@ -33,9 +34,9 @@ class SqlJudgementRepository(ScopedRepository):
     ) -> Judgement | None:
         stmt = select(JudgementRow).where(
             self.scope.schools(JudgementRow.school_id),
-            JudgementRow.pupil_id == pupil_id,
-            JudgementRow.strand_id == strand_id,
-            JudgementRow.module_id == module_id,
+            col(JudgementRow.pupil_id) == pupil_id,
+            col(JudgementRow.strand_id) == strand_id,
+            col(JudgementRow.module_id) == module_id,
         )
         row = (await self.session.execute(stmt)).scalar_one_or_none()
         return judgement_from_row(row) if row else None
@@ -47,7 +48,10 @@ class SqlJudgementRepository(ScopedRepository):
         await versioned_update(
             self.session,
             JudgementRow,
-            [JudgementRow.school_id == judgement.school_id, JudgementRow.id == judgement.id],
+            [
+                col(JudgementRow.school_id) == judgement.school_id,
+                col(JudgementRow.id) == judgement.id,
+            ],
             previous_version,
             judgement_values(judgement),
             "judgement",
@@ -56,7 +60,8 @@ class SqlJudgementRepository(ScopedRepository):
     async def delete(self, judgement: Judgement) -> None:
         await self.session.execute(
             delete(JudgementRow).where(
-                JudgementRow.school_id == judgement.school_id, JudgementRow.id == judgement.id
+                col(JudgementRow.school_id) == judgement.school_id,
+                col(JudgementRow.id) == judgement.id,
             )
         )
 
@@ -68,12 +73,14 @@ class SqlJudgementRepository(ScopedRepository):
         stmt = (
             select(JudgementRevisionRow)
             .where(
-                JudgementRevisionRow.judgement_id == judgement_id,
+                col(JudgementRevisionRow.judgement_id) == judgement_id,
                 self.scope.schools(JudgementRevisionRow.school_id),
             )
-            .order_by(JudgementRevisionRow.changed_at, JudgementRevisionRow.id)
+            .order_by(col(JudgementRevisionRow.changed_at), col(JudgementRevisionRow.id))
         )
-        return [judgement_revision_from_row(r) for r in (await self.session.execute(stmt)).scalars()]
+        return [
+            judgement_revision_from_row(r) for r in (await self.session.execute(stmt)).scalars()
+        ]
 
     async def matching(self, filter: JudgementFilter, page: PageRequest) -> Page[Judgement]:
         stmt = select(JudgementRow).where(self.scope.schools(JudgementRow.school_id))
@@ -89,7 +96,8 @@ class SqlJudgementRepository(ScopedRepository):
         if filter.year_group is not None or filter.pathway is not None:
             stmt = stmt.join(
                 PupilRow,
-                (PupilRow.school_id == JudgementRow.school_id) & (PupilRow.id == JudgementRow.pupil_id),
+                (col(PupilRow.school_id) == JudgementRow.school_id)
+                & (col(PupilRow.id) == JudgementRow.pupil_id),
             )
             if filter.year_group is not None:
                 stmt = stmt.where(PupilRow.year_group == filter.year_group)
@@ -102,11 +110,15 @@ class SqlJudgementRepository(ScopedRepository):
         self, pupil_ids: Sequence[uuid.UUID], module_id: uuid.UUID | None = None
     ) -> dict[uuid.UUID, list[Judgement]]:
         stmt = select(JudgementRow).where(
-            JudgementRow.pupil_id.in_(pupil_ids), self.scope.schools(JudgementRow.school_id)
+            col(JudgementRow.pupil_id).in_(pupil_ids), self.scope.schools(JudgementRow.school_id)
         )
         if module_id is not None:
             stmt = stmt.where(JudgementRow.module_id == module_id)
         grouped: dict[uuid.UUID, list[Judgement]] = defaultdict(list)
-        for row in (await self.session.execute(stmt.order_by(JudgementRow.assessed_on, JudgementRow.id))).scalars():
+        for row in (
+            await self.session.execute(
+                stmt.order_by(col(JudgementRow.assessed_on), col(JudgementRow.id))
+            )
+        ).scalars():
             grouped[row.pupil_id].append(judgement_from_row(row))
         return {pid: grouped.get(pid, []) for pid in pupil_ids}

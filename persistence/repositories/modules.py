@@ -3,7 +3,8 @@
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import delete, exists, insert, select
+from sqlalchemy import delete, exists, insert
+from sqlmodel import col, select
 
 from domain.calendar import Module
 from domain.filters import ModuleFilter
@@ -19,7 +20,9 @@ class SqlModuleRepository(ScopedRepository):
         return found[0] if found else None
 
     async def get_many(self, ids: Sequence[uuid.UUID]) -> list[Module]:
-        stmt = select(ModuleRow).where(ModuleRow.id.in_(ids), self.scope.schools(ModuleRow.school_id))
+        stmt = select(ModuleRow).where(
+            col(ModuleRow.id).in_(ids), self.scope.schools(ModuleRow.school_id)
+        )
         return [module_from_row(r) for r in (await self.session.execute(stmt)).scalars()]
 
     async def add(self, module: Module) -> None:
@@ -27,18 +30,23 @@ class SqlModuleRepository(ScopedRepository):
 
     async def update(self, module: Module, previous_version: int) -> None:
         await versioned_update(
-            self.session, ModuleRow,
-            [ModuleRow.school_id == module.school_id, ModuleRow.id == module.id],
-            previous_version, module_values(module), "module",
+            self.session,
+            ModuleRow,
+            [col(ModuleRow.school_id) == module.school_id, col(ModuleRow.id) == module.id],
+            previous_version,
+            module_values(module),
+            "module",
         )
 
     async def delete(self, module: Module) -> None:
         await self.session.execute(
-            delete(ModuleRow).where(ModuleRow.school_id == module.school_id, ModuleRow.id == module.id)
+            delete(ModuleRow).where(
+                col(ModuleRow.school_id) == module.school_id, col(ModuleRow.id) == module.id
+            )
         )
 
     async def in_use(self, module_id: uuid.UUID) -> bool:
-        stmt = select(exists().where(JudgementRow.module_id == module_id))
+        stmt = select(exists().where(col(JudgementRow.module_id) == module_id))
         return bool((await self.session.execute(stmt)).scalar())
 
     async def matching(self, filter: ModuleFilter, page: PageRequest) -> Page[Module]:

@@ -3,7 +3,8 @@
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
+from sqlmodel import col, select
 
 from domain.filters import SchoolFilter
 from domain.organisation import School, Trust
@@ -24,7 +25,12 @@ class SqlTrustRepository(ScopedRepository):
 
     async def update(self, trust: Trust, previous_version: int) -> None:
         await versioned_update(
-            self.session, TrustRow, [TrustRow.id == trust.id], previous_version, trust_values(trust), "trust"
+            self.session,
+            TrustRow,
+            [col(TrustRow.id) == trust.id],
+            previous_version,
+            trust_values(trust),
+            "trust",
         )
 
     async def matching(self, page: PageRequest) -> Page[Trust]:
@@ -40,7 +46,7 @@ class SqlSchoolRepository(ScopedRepository):
         return school_from_row(row) if row else None
 
     async def get_many(self, ids: Sequence[uuid.UUID]) -> list[School]:
-        stmt = select(SchoolRow).where(SchoolRow.id.in_(ids), self.scope.schools(SchoolRow.id))
+        stmt = select(SchoolRow).where(col(SchoolRow.id).in_(ids), self.scope.schools(SchoolRow.id))
         return [school_from_row(r) for r in (await self.session.execute(stmt)).scalars()]
 
     async def add(self, school: School) -> None:
@@ -48,8 +54,12 @@ class SqlSchoolRepository(ScopedRepository):
 
     async def update(self, school: School, previous_version: int) -> None:
         await versioned_update(
-            self.session, SchoolRow, [SchoolRow.id == school.id], previous_version,
-            school_values(school), "school",
+            self.session,
+            SchoolRow,
+            [col(SchoolRow.id) == school.id],
+            previous_version,
+            school_values(school),
+            "school",
         )
 
     async def matching(self, filter: SchoolFilter, page: PageRequest) -> Page[School]:
@@ -60,5 +70,7 @@ class SqlSchoolRepository(ScopedRepository):
         return Page([school_from_row(r) for r in rows], after)
 
     async def ids_of_trust(self, trust_id: uuid.UUID) -> frozenset[uuid.UUID]:
-        stmt = select(SchoolRow.id).where(SchoolRow.trust_id == trust_id, self.scope.schools(SchoolRow.id))
+        stmt = select(col(SchoolRow.id)).where(
+            col(SchoolRow.trust_id) == trust_id, self.scope.schools(SchoolRow.id)
+        )
         return frozenset((await self.session.execute(stmt)).scalars())

@@ -4,7 +4,8 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, delete, exists, insert, select
+from sqlalchemy import ColumnElement, delete, exists, insert
+from sqlmodel import col, select
 
 from domain.filters import PupilFilter
 from domain.paging import Page, PageRequest
@@ -23,7 +24,7 @@ class SqlPupilRepository(ScopedRepository):
     def _visible(self, include_deleted: bool = False) -> list[ColumnElement[bool]]:
         clauses = [self.scope.schools(PupilRow.school_id)]
         if not include_deleted:
-            clauses.append(PupilRow.deleted_at.is_(None))  # type: ignore[union-attr]
+            clauses.append(col(PupilRow.deleted_at).is_(None))
         return clauses
 
     async def _hydrate(self, rows: Sequence[PupilRow]) -> list[Pupil]:
@@ -37,7 +38,8 @@ class SqlPupilRepository(ScopedRepository):
         for c in (
             await self.session.execute(
                 select(CharacteristicRow).where(
-                    CharacteristicRow.school_id.in_(school_ids), CharacteristicRow.pupil_id.in_(ids)
+                    col(CharacteristicRow.school_id).in_(school_ids),
+                    col(CharacteristicRow.pupil_id).in_(ids),
                 )
             )
         ).scalars():
@@ -45,7 +47,7 @@ class SqlPupilRepository(ScopedRepository):
         for e in (
             await self.session.execute(
                 select(EnrolmentRow).where(
-                    EnrolmentRow.school_id.in_(school_ids), EnrolmentRow.pupil_id.in_(ids)
+                    col(EnrolmentRow.school_id).in_(school_ids), col(EnrolmentRow.pupil_id).in_(ids)
                 )
             )
         ).scalars():
@@ -58,14 +60,16 @@ class SqlPupilRepository(ScopedRepository):
         return (await self._hydrate([row]))[0] if row else None
 
     async def get_many(self, ids: Sequence[uuid.UUID]) -> list[Pupil]:
-        stmt = select(PupilRow).where(PupilRow.id.in_(ids), *self._visible(include_deleted=True))
+        stmt = select(PupilRow).where(
+            col(PupilRow.id).in_(ids), *self._visible(include_deleted=True)
+        )
         return await self._hydrate((await self.session.execute(stmt)).scalars().all())
 
     async def for_schools(self, school_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Pupil]]:
         stmt = (
             select(PupilRow)
-            .where(PupilRow.school_id.in_(school_ids), *self._visible())
-            .order_by(PupilRow.surname, PupilRow.forename, PupilRow.id)
+            .where(col(PupilRow.school_id).in_(school_ids), *self._visible())
+            .order_by(col(PupilRow.surname), col(PupilRow.forename), col(PupilRow.id))
         )
         grouped: dict[uuid.UUID, list[Pupil]] = {sid: [] for sid in school_ids}
         for pupil in await self._hydrate((await self.session.execute(stmt)).scalars().all()):
@@ -80,14 +84,16 @@ class SqlPupilRepository(ScopedRepository):
         await versioned_update(
             self.session,
             PupilRow,
-            [PupilRow.school_id == pupil.school_id, PupilRow.id == pupil.id],
+            [col(PupilRow.school_id) == pupil.school_id, col(PupilRow.id) == pupil.id],
             previous_version,
             pupil_values(pupil),
             "pupil",
         )
         for table in (CharacteristicRow, EnrolmentRow):
             await self.session.execute(
-                delete(table).where(table.school_id == pupil.school_id, table.pupil_id == pupil.id)
+                delete(table).where(
+                    col(table.school_id) == pupil.school_id, col(table.pupil_id) == pupil.id
+                )
             )
         await self._write_children(pupil)
 
@@ -113,10 +119,10 @@ class SqlPupilRepository(ScopedRepository):
             day = filter.on_roll_on
             stmt = stmt.where(
                 exists().where(
-                    EnrolmentRow.school_id == PupilRow.school_id,
-                    EnrolmentRow.pupil_id == PupilRow.id,
-                    EnrolmentRow.joined_on <= day,
-                    (EnrolmentRow.left_on.is_(None)) | (EnrolmentRow.left_on >= day),  # type: ignore[union-attr,operator]
+                    col(EnrolmentRow.school_id) == PupilRow.school_id,
+                    col(EnrolmentRow.pupil_id) == PupilRow.id,
+                    col(EnrolmentRow.joined_on) <= day,
+                    col(EnrolmentRow.left_on).is_(None) | (col(EnrolmentRow.left_on) >= day),
                 )
             )
         rows, after = await fetch_page(self.session, stmt, PupilRow.id, page)

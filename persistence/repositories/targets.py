@@ -4,7 +4,8 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
+from sqlmodel import col, select
 
 from domain.filters import OutcomeTargetFilter, TargetFilter
 from domain.ids import new_id
@@ -39,15 +40,17 @@ class SqlTargetRepository(ScopedRepository):
             return []
         history: dict[uuid.UUID, list[TargetRevisionRow]] = defaultdict(list)
         stmt = select(TargetRevisionRow).where(
-            TargetRevisionRow.school_id.in_(sorted({r.school_id for r in rows})),
-            TargetRevisionRow.target_id.in_([r.id for r in rows]),
+            col(TargetRevisionRow.school_id).in_(sorted({r.school_id for r in rows})),
+            col(TargetRevisionRow.target_id).in_([r.id for r in rows]),
         )
         for rev in (await self.session.execute(stmt)).scalars():
             history[rev.target_id].append(rev)
         return [target_from_rows(r, history[r.id]) for r in rows]
 
     async def get(self, target_id: uuid.UUID) -> Target | None:
-        stmt = select(TargetRow).where(TargetRow.id == target_id, self.scope.schools(TargetRow.school_id))
+        stmt = select(TargetRow).where(
+            col(TargetRow.id) == target_id, self.scope.schools(TargetRow.school_id)
+        )
         rows = (await self.session.execute(stmt)).scalars().all()
         found = await self._hydrate(rows)
         return found[0] if found else None
@@ -57,10 +60,10 @@ class SqlTargetRepository(ScopedRepository):
     ) -> Target | None:
         stmt = select(TargetRow).where(
             self.scope.schools(TargetRow.school_id),
-            TargetRow.pupil_id == pupil_id,
-            TargetRow.strand_id == strand_id,
-            TargetRow.academic_year == academic_year,
-            TargetRow.status.in_([s.value for s in CURRENT_STATUSES]),
+            col(TargetRow.pupil_id) == pupil_id,
+            col(TargetRow.strand_id) == strand_id,
+            col(TargetRow.academic_year) == academic_year,
+            col(TargetRow.status).in_([s.value for s in CURRENT_STATUSES]),
         )
         found = await self._hydrate((await self.session.execute(stmt)).scalars().all())
         return found[0] if found else None
@@ -72,7 +75,7 @@ class SqlTargetRepository(ScopedRepository):
         await versioned_update(
             self.session,
             TargetRow,
-            [TargetRow.school_id == target.school_id, TargetRow.id == target.id],
+            [col(TargetRow.school_id) == target.school_id, col(TargetRow.id) == target.id],
             previous_version,
             target_values(target),
             "target",
@@ -88,12 +91,14 @@ class SqlTargetRepository(ScopedRepository):
         if start is None:
             return []
         stmt = select(TargetRow).where(
-            TargetRow.school_id == start.school_id,
-            TargetRow.pupil_id == start.pupil_id,
-            TargetRow.strand_id == start.strand_id,
-            TargetRow.academic_year == start.academic_year.label,
+            col(TargetRow.school_id) == start.school_id,
+            col(TargetRow.pupil_id) == start.pupil_id,
+            col(TargetRow.strand_id) == start.strand_id,
+            col(TargetRow.academic_year) == start.academic_year.label,
         )
-        by_id = {t.id: t for t in await self._hydrate((await self.session.execute(stmt)).scalars().all())}
+        by_id = {
+            t.id: t for t in await self._hydrate((await self.session.execute(stmt)).scalars().all())
+        }
         successor_of = {t.supersedes_id: t.id for t in by_id.values() if t.supersedes_id}
         first = start
         while first.supersedes_id in by_id:
@@ -119,10 +124,12 @@ class SqlTargetRepository(ScopedRepository):
 
     async def for_pupils(self, pupil_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Target]]:
         stmt = select(TargetRow).where(
-            TargetRow.pupil_id.in_(pupil_ids), self.scope.schools(TargetRow.school_id)
+            col(TargetRow.pupil_id).in_(pupil_ids), self.scope.schools(TargetRow.school_id)
         )
         grouped: dict[uuid.UUID, list[Target]] = {pid: [] for pid in pupil_ids}
-        for target in await self._hydrate((await self.session.execute(stmt.order_by(TargetRow.id))).scalars().all()):
+        for target in await self._hydrate(
+            (await self.session.execute(stmt.order_by(col(TargetRow.id)))).scalars().all()
+        ):
             grouped[target.pupil_id].append(target)
         return grouped
 
@@ -133,8 +140,8 @@ class SqlOutcomeTargetRepository(ScopedRepository):
             return []
         evaluations: dict[uuid.UUID, list[OutcomeEvaluationRow]] = defaultdict(list)
         stmt = select(OutcomeEvaluationRow).where(
-            OutcomeEvaluationRow.school_id.in_(sorted({r.school_id for r in rows})),
-            OutcomeEvaluationRow.outcome_id.in_([r.id for r in rows]),
+            col(OutcomeEvaluationRow.school_id).in_(sorted({r.school_id for r in rows})),
+            col(OutcomeEvaluationRow.outcome_id).in_([r.id for r in rows]),
         )
         for e in (await self.session.execute(stmt)).scalars():
             evaluations[e.outcome_id].append(e)
@@ -142,7 +149,7 @@ class SqlOutcomeTargetRepository(ScopedRepository):
 
     async def get(self, outcome_id: uuid.UUID) -> OutcomeTarget | None:
         stmt = select(OutcomeTargetRow).where(
-            OutcomeTargetRow.id == outcome_id, self.scope.schools(OutcomeTargetRow.school_id)
+            col(OutcomeTargetRow.id) == outcome_id, self.scope.schools(OutcomeTargetRow.school_id)
         )
         found = await self._hydrate((await self.session.execute(stmt)).scalars().all())
         return found[0] if found else None
@@ -154,14 +161,19 @@ class SqlOutcomeTargetRepository(ScopedRepository):
         await versioned_update(
             self.session,
             OutcomeTargetRow,
-            [OutcomeTargetRow.school_id == outcome.school_id, OutcomeTargetRow.id == outcome.id],
+            [
+                col(OutcomeTargetRow.school_id) == outcome.school_id,
+                col(OutcomeTargetRow.id) == outcome.id,
+            ],
             previous_version,
             outcome_values(outcome),
             "outcome target",
         )
 
     async def add_evaluation(self, outcome: OutcomeTarget, evaluation: OutcomeEvaluation) -> None:
-        await self.session.execute(insert(OutcomeEvaluationRow).values(**evaluation_values(outcome, evaluation)))
+        await self.session.execute(
+            insert(OutcomeEvaluationRow).values(**evaluation_values(outcome, evaluation))
+        )
 
     async def matching(self, filter: OutcomeTargetFilter, page: PageRequest) -> Page[OutcomeTarget]:
         stmt = select(OutcomeTargetRow).where(self.scope.schools(OutcomeTargetRow.school_id))
