@@ -8,7 +8,7 @@ Engagement Model's five areas; functional skills Entry 1..Level 2.
 
 import math
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import pairwise
 
 from domain.errors import Problem
@@ -66,7 +66,9 @@ class Framework:
     def problems(self) -> list[Problem]:
         found: list[Problem] = []
         if (self.trust_id is None) == (self.school_id is None):
-            found.append(Problem("owner", "a framework is owned by a trust or by a school", "owner"))
+            found.append(
+                Problem("owner", "a framework is owned by a trust or by a school", "owner")
+            )
         if not self.name.strip():
             found.append(Problem("name", "must not be blank", "blank"))
         if not self.strands:
@@ -79,7 +81,11 @@ class Framework:
         for i, (a, b) in enumerate(pairwise(self.steps), start=1):
             if a.value == b.value:
                 found.append(
-                    Problem(f"steps[{i}].value", f"{b.code} has the same value as {a.code}", "scale.order")
+                    Problem(
+                        f"steps[{i}].value",
+                        f"{b.code} has the same value as {a.code}",
+                        "scale.order",
+                    )
                 )
         for i, s in enumerate(self.steps):
             if not s.code.strip():

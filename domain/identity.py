@@ -74,5 +74,7 @@ def _scope_problems(
     elif role.is_trust_role and trust_id is None:
         found.append(Problem("trust_id", f"a {role.value} belongs to a trust", "scope"))
     elif not role.is_trust_role and not school_ids:
-        found.append(Problem("school_ids", f"a {role.value} belongs to one or more schools", "scope"))
+        found.append(
+            Problem("school_ids", f"a {role.value} belongs to one or more schools", "scope")
+        )
     return found

@@ -146,4 +146,3 @@ class Judgement:
         if mod.state is not ModerationState.UNMODERATED and not (mod.moderator or "").strip():
             found.append(Problem("moderation.moderator", "name the moderator", "required"))
         return found
-

@@ -141,9 +141,7 @@ class Pupil:
         return min((e.joined_on for e in self.enrolments), default=None)
 
     def characteristic_on(self, kind: CharacteristicKind, day: date) -> Characteristic | None:
-        return next(
-            (c for c in self.characteristics if c.kind is kind and c.active_on(day)), None
-        )
+        return next((c for c in self.characteristics if c.kind is kind and c.active_on(day)), None)
 
     def has_flag(self, kind: CharacteristicKind, day: date) -> bool:
         return self.characteristic_on(kind, day) is not None
@@ -245,7 +243,9 @@ def characteristic_problems(items: list[Characteristic]) -> list[Problem]:
         if a.kind is CharacteristicKind.SEN_NEED:
             if a.rank == b.rank:
                 found.append(
-                    Problem(where, f"rank {b.rank} is already taken by characteristics[{i}]", "sen.rank")
+                    Problem(
+                        where, f"rank {b.rank} is already taken by characteristics[{i}]", "sen.rank"
+                    )
                 )
             elif a.value == b.value:
                 found.append(Problem(where, f"duplicates characteristics[{i}]", "duplicate"))
@@ -256,7 +256,9 @@ def characteristic_problems(items: list[Characteristic]) -> list[Problem]:
     provisions = [c for c in items if c.kind is CharacteristicKind.SEN_PROVISION]
     for j, need in enumerate(items):
         if need.kind is CharacteristicKind.SEN_NEED and need.value == NeedType.NSA.value:
-            clash = any(p.value != SenProvision.SEN_SUPPORT.value and p.overlaps(need) for p in provisions)
+            clash = any(
+                p.value != SenProvision.SEN_SUPPORT.value and p.overlaps(need) for p in provisions
+            )
             if clash:
                 found.append(
                     Problem(

@@ -71,7 +71,9 @@ class Target:
         self.history.append(entry)
         return entry
 
-    def change_status(self, status: TargetStatus, reason: str, by: str, at: datetime) -> TargetRevision:
+    def change_status(
+        self, status: TargetStatus, reason: str, by: str, at: datetime
+    ) -> TargetRevision:
         if status not in TRANSITIONS[self.status]:
             raise Conflict(
                 f"a {self.status.value} target cannot become {status.value}", field="status"
