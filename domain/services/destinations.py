@@ -11,7 +11,7 @@ from domain.filters import DestinationFilter
 from domain.ids import new_id
 from domain.paging import Page, PageRequest
 from domain.ports import UnitOfWork
-from domain.services.references import check_version, found, referenced_pupil
+from domain.services.references import check_version, found, referenced_pupil, require_filter_scope
 from domain.services.unset import UNSET, Unset, given
 
 
@@ -112,4 +112,5 @@ async def list_destinations(
 ) -> Page[Destination]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
+        await require_filter_scope(uow, actor, school_id=filter.school_id, pupil_id=filter.pupil_id)
         return await uow.destinations.matching(filter, page)

@@ -10,7 +10,7 @@ from domain.framework import Framework, Step, Strand
 from domain.ids import new_id
 from domain.paging import Page, PageRequest
 from domain.ports import UnitOfWork
-from domain.services.references import check_version, found
+from domain.services.references import check_version, found, require_filter_scope
 from domain.services.unset import UNSET, Unset, given
 
 
@@ -102,6 +102,7 @@ async def list_frameworks(
 ) -> Page[Framework]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
+        await require_filter_scope(uow, actor, school_id=filter.school_id, trust_id=filter.trust_id)
         return await uow.frameworks.matching(filter, page)
 
 

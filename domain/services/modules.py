@@ -11,7 +11,7 @@ from domain.filters import ModuleFilter
 from domain.ids import new_id
 from domain.paging import Page, PageRequest
 from domain.ports import UnitOfWork
-from domain.services.references import check_version, found
+from domain.services.references import check_version, found, require_filter_scope
 from domain.services.unset import UNSET, Unset, given
 
 
@@ -83,6 +83,7 @@ async def list_modules(
 ) -> Page[Module]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
+        await require_filter_scope(uow, actor, school_id=filter.school_id)
         return await uow.modules.matching(filter, page)
 
 

@@ -10,7 +10,7 @@ from domain.ids import new_id
 from domain.organisation import School, SchoolType, Trust, TrustKind
 from domain.paging import Page, PageRequest
 from domain.ports import UnitOfWork
-from domain.services.references import check_version, found
+from domain.services.references import check_version, found, require_filter_scope
 from domain.services.unset import UNSET, Unset, given
 
 
@@ -114,6 +114,7 @@ async def list_schools(
 ) -> Page[School]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
+        await require_filter_scope(uow, actor, trust_id=filter.trust_id)
         return await uow.schools.matching(filter, page)
 
 

@@ -13,7 +13,7 @@ from domain.paging import Page, PageRequest
 from domain.ports import UnitOfWork
 from domain.privacy import Pseudonymiser, PupilView, view_of
 from domain.pupil import Characteristic, Enrolment, Gender, Pupil
-from domain.services.references import check_version, found
+from domain.services.references import check_version, found, require_filter_scope
 from domain.services.unset import UNSET, Unset, given
 
 
@@ -97,6 +97,7 @@ async def list_pupils(
 ) -> Page[PupilView]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
+        await require_filter_scope(uow, actor, school_id=filter.school_id)
         result = await uow.pupils.matching(filter, page)
     return Page([view_of(p, actor, pseudonymiser) for p in result.items], result.next_after)
 

@@ -9,7 +9,7 @@ import uuid
 from typing import TypeVar
 
 from domain.access import Principal
-from domain.errors import NotFound, StaleVersion, invalid
+from domain.errors import NotFound, PermissionDenied, StaleVersion, invalid
 from domain.framework import Framework, Strand
 from domain.ports import UnitOfWork
 from domain.pupil import Pupil
@@ -52,6 +52,24 @@ async def referenced_strand(
     if strand is None:  # pragma: no cover - for_strands guarantees it
         raise invalid("strand_id", "no such strand", "reference")
     return framework, strand
+
+
+async def require_filter_scope(
+    uow: UnitOfWork,
+    actor: Principal,
+    *,
+    school_id: uuid.UUID | None = None,
+    trust_id: uuid.UUID | None = None,
+    pupil_id: uuid.UUID | None = None,
+) -> None:
+    """A list filtered by someone else's school or trust is refused (403), and by a pupil the
+    caller cannot see is NotFound, rather than quietly answering with an empty page."""
+    if school_id is not None and not actor.can_see(school_id):
+        raise PermissionDenied("school is outside the caller's scope")
+    if trust_id is not None and not actor.can_see_trust(trust_id):
+        raise PermissionDenied("trust is outside the caller's scope")
+    if pupil_id is not None and await uow.pupils.get(pupil_id, include_deleted=True) is None:
+        raise NotFound("pupil", pupil_id)
 
 
 def step_on_scale(framework: Framework, step_id: uuid.UUID, field: str = "step_id") -> None:

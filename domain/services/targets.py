@@ -17,6 +17,7 @@ from domain.services.references import (
     found,
     referenced_pupil,
     referenced_strand,
+    require_filter_scope,
     step_on_scale,
 )
 from domain.target import Target, TargetRevision, TargetStatus
@@ -152,4 +153,5 @@ async def list_targets(
 ) -> Page[Target]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
+        await require_filter_scope(uow, actor, school_id=filter.school_id, pupil_id=filter.pupil_id)
         return await uow.targets.matching(filter, page)
