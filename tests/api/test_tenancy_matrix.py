@@ -456,7 +456,10 @@ QUERIES: dict[str, str] = {
 }
 
 MUTATIONS: dict[str, str] = {
-    name: f"mutation($input: {name[0].upper()}{name[1:]}Input!) {{ {name}(input: $input) {{ __typename }} }}"
+    name: (
+        f"mutation($input: {name[0].upper()}{name[1:]}Input!)"
+        f" {{ {name}(input: $input) {{ __typename }} }}"
+    )
     for name in (
         "recordJudgement",
         "correctJudgement",
@@ -527,7 +530,8 @@ SHARED_WITH_THE_TRUST = {"trusts", "trust", "schools", "framework", "me"}
 
 def test_every_graphql_root_field_is_in_the_matrix() -> None:
     schema = build_schema()._schema
-    assert schema.query_type is not None and schema.mutation_type is not None
+    assert schema.query_type is not None
+    assert schema.mutation_type is not None
     assert set(schema.query_type.fields) == set(QUERIES)
     assert set(schema.mutation_type.fields) == set(MUTATIONS)
 

@@ -1,4 +1,4 @@
-"""Migrations: each revision goes up, down and up again, and the models match the migrated schema."""
+"""Migrations: each revision goes up, down and up again; the models match the migrated schema."""
 
 import asyncio
 

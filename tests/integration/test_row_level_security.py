@@ -70,7 +70,8 @@ async def test_writing_a_row_for_another_school_is_refused_by_the_policy(
     database: Database, world: World, other_world: World
 ) -> None:
     insert = text(
-        "INSERT INTO modules (school_id, id, academic_year, sequence, name, starts_on, ends_on, version)"
+        "INSERT INTO modules"
+        " (school_id, id, academic_year, sequence, name, starts_on, ends_on, version)"
         " VALUES (:school, :id, '2023/24', 9, 'smuggled', '2023-09-01', '2023-09-02', 1)"
     )
     with pytest.raises(DBAPIError, match="row-level security"):

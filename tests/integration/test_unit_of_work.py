@@ -47,10 +47,14 @@ async def test_a_duplicate_key_becomes_a_conflict_naming_the_field(
     database: Database, world: World
 ) -> None:
     copy = replace(world.pupils[1], id=uuid.uuid4(), upn=world.pupil.upn, mis_id=None)
-    with pytest.raises(Conflict) as raised:
+
+    async def add_copy() -> None:
         async with database.unit_of_work(Scope.unrestricted()) as uow:
             await uow.pupils.add(copy)
             await uow.commit()
+
+    with pytest.raises(Conflict) as raised:
+        await add_copy()
     assert raised.value.field == "upn"
 
 
@@ -72,7 +76,11 @@ async def test_an_update_from_a_stale_version_is_refused(database: Database, wor
         stale = replace(current, forename="Renamed", version=current.version + 1)
         await uow.pupils.update(stale, current.version)
         await uow.commit()
-    with pytest.raises(StaleVersion):
+
+    async def update_from_the_old_version() -> None:
         async with database.unit_of_work(Scope.unrestricted()) as uow:
             again = replace(current, forename="Again", version=current.version + 1)
             await uow.pupils.update(again, current.version)
+
+    with pytest.raises(StaleVersion):
+        await update_from_the_old_version()
