@@ -116,13 +116,13 @@ def pupil_from_rows(
                 value=c.value,
                 rank=c.rank,
             )
-            for c in sorted(characteristics, key=lambda c: (c.kind, c.start_on, c.rank or 0))
+            for c in sorted(characteristics, key=lambda c: c.position)
         ],
         enrolments=[
             Enrolment(
                 joined_on=e.joined_on, left_on=e.left_on, registration=Registration(e.registration)
             )
-            for e in sorted(enrolments, key=lambda e: e.joined_on)
+            for e in sorted(enrolments, key=lambda e: e.position)
         ],
         version=row.version,
         deleted_at=row.deleted_at,
@@ -153,13 +153,14 @@ def characteristic_values(pupil: Pupil) -> list[dict[str, Any]]:
             "school_id": pupil.school_id,
             "id": new_id(),
             "pupil_id": pupil.id,
+            "position": position,
             "kind": c.kind.value,
             "value": c.value,
             "rank": c.rank,
             "start_on": c.start_on,
             "end_on": c.end_on,
         }
-        for c in pupil.characteristics
+        for position, c in enumerate(pupil.characteristics)
     ]
 
 
@@ -169,11 +170,12 @@ def enrolment_values(pupil: Pupil) -> list[dict[str, Any]]:
             "school_id": pupil.school_id,
             "id": new_id(),
             "pupil_id": pupil.id,
+            "position": position,
             "joined_on": e.joined_on,
             "left_on": e.left_on,
             "registration": e.registration.value,
         }
-        for e in pupil.enrolments
+        for position, e in enumerate(pupil.enrolments)
     ]
 
 

@@ -228,6 +228,7 @@ class CharacteristicRow(SQLModel, table=True):
     school_id: uuid.UUID = Field(primary_key=True)
     id: uuid.UUID = Field(primary_key=True)
     pupil_id: uuid.UUID
+    position: int  # the order the school gave them in
     kind: str
     value: str | None = None
     rank: int | None = None
@@ -247,6 +248,7 @@ class EnrolmentRow(SQLModel, table=True):
     school_id: uuid.UUID = Field(primary_key=True)
     id: uuid.UUID = Field(primary_key=True)
     pupil_id: uuid.UUID
+    position: int
     joined_on: date
     left_on: date | None = None
     registration: str
