@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from domain.errors import Problem
 
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\Z", re.IGNORECASE)  # \Z: no trailing newline
 
 
 class JudgementKind(enum.StrEnum):

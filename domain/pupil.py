@@ -181,7 +181,7 @@ class Pupil:
             )
         if self.date_of_birth >= today:
             found.append(Problem("date_of_birth", "must be in the past", "date.future"))
-        elif today.year - self.date_of_birth.year > 30:
+        elif self.age_on(today) > 30:
             found.append(Problem("date_of_birth", "pupil would be over 30", "date.too_old"))
         if self.pathway is not None and len(self.pathway) > 100:
             found.append(Problem("pathway", "at most 100 characters", "too_long"))
@@ -254,6 +254,17 @@ def characteristic_problems(items: list[Characteristic]) -> list[Problem]:
                 Problem(where, f"overlaps characteristics[{i}] ({a.kind.value})", "period.overlap")
             )
     provisions = [c for c in items if c.kind is CharacteristicKind.SEN_PROVISION]
+    for j, need in enumerate(items):
+        if need.kind is CharacteristicKind.SEN_NEED and any(
+            p.value == SenProvision.NO_SEN.value and p.overlaps(need) for p in provisions
+        ):
+            found.append(
+                Problem(
+                    f"characteristics[{j}]",
+                    "a need is recorded only while the pupil has SEN support or an EHC plan",
+                    "sen.need_without_provision",
+                )
+            )
     for j, need in enumerate(items):
         if need.kind is CharacteristicKind.SEN_NEED and need.value == NeedType.NSA.value:
             clash = any(

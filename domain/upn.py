@@ -13,7 +13,7 @@ import re
 from domain.errors import Problem
 
 CHECK_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters: no I, O, S
-_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
+_SHAPE = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]\Z")  # ASCII digits; \Z: no trailing newline
 
 
 def check_letter(body: str) -> str:

@@ -41,7 +41,8 @@ async def record_destination(
 ) -> Destination:
     actor.require(Permission.WRITE_ROSTER)
     async with uow:
-        pupil = await referenced_pupil(uow, cmd.pupil_id, actor)
+        # leavers are often archived by the time their destination is known
+        pupil = await referenced_pupil(uow, cmd.pupil_id, actor, include_archived=True)
         actor.require(Permission.WRITE_ROSTER, pupil.school_id)
         destination = Destination(
             id=new_id(),

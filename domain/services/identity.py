@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from domain.access import ROLE_PERMISSIONS, Permission, Principal, Role
 from domain.clock import SYSTEM_CLOCK, Clock
-from domain.errors import Conflict, InvariantViolation, Problem
+from domain.errors import Conflict, InvariantViolation, PermissionDenied, Problem
 from domain.identity import IntegrationClient, User
 from domain.ids import new_id
 from domain.paging import Page, PageRequest
@@ -51,9 +51,12 @@ class IssuedClient:
 def _require_scope_admin(
     actor: Principal, trust_id: uuid.UUID | None, school_ids: frozenset[uuid.UUID]
 ) -> None:
-    """Only grant what you administer: your trust, or schools you manage."""
+    """Only grant what you administer: your trust, or schools you manage. Checked before the
+    request's own validity, so a caller who may not create accounts is told so (403) first."""
     if actor.unrestricted:
         return
+    if not (actor.has(Permission.MANAGE_TRUST) or actor.has(Permission.MANAGE_SCHOOL)):
+        raise PermissionDenied("requires the manage_school or manage_trust permission")
     if trust_id is not None:
         actor.require_trust(Permission.MANAGE_TRUST, trust_id)
     trust_admin = actor.has(Permission.MANAGE_TRUST)

@@ -6,7 +6,7 @@ from datetime import date
 
 from domain.access import Permission, Principal
 from domain.clock import SYSTEM_CLOCK, Clock
-from domain.errors import Conflict, InvariantViolation, invalid
+from domain.errors import Conflict, InvariantViolation, Problem, invalid
 from domain.filters import JudgementFilter
 from domain.ids import new_id
 from domain.judgement import Judgement, JudgementKind, JudgementRevision, ModerationState
@@ -15,6 +15,7 @@ from domain.ports import UnitOfWork
 from domain.services.references import (
     check_version,
     found,
+    not_in_future,
     referenced_pupil,
     referenced_strand,
     require_filter_scope,
@@ -87,7 +88,17 @@ async def record_judgement(
             note=cmd.note,
             evidence=list(cmd.evidence),
         )
-        if problems := judgement.problems(clock.today()):
+        problems = judgement.problems(clock.today())
+        year = module.academic_year
+        if not year.starts_on <= judgement.assessed_on <= year.ends_on:
+            problems.append(
+                Problem(
+                    "assessed_on",
+                    f"outside the module's academic year {year.label}",
+                    "academic_year",
+                )
+            )
+        if problems:
             raise InvariantViolation(problems)
         existing = await uow.judgements.find(pupil.id, cmd.strand_id, module.id)
         if existing is not None:
@@ -142,6 +153,7 @@ async def moderate_judgement(
                 raise invalid("step_id", "an adjusted moderation names its step", "required")
             framework, _ = await referenced_strand(uow, judgement.strand_id, judgement.school_id)
             step_on_scale(framework, cmd.step_id)
+        not_in_future(cmd.moderated_on, clock.today(), "moderated_on")
         previous = judgement.version
         revision = judgement.snapshot(actor.subject, clock.now(), f"moderation: {cmd.state.value}")
         judgement.moderate(

@@ -12,7 +12,13 @@ from domain.filters import OutcomeTargetFilter
 from domain.ids import new_id
 from domain.paging import Page, PageRequest
 from domain.ports import UnitOfWork
-from domain.services.references import check_version, found, referenced_pupil, require_filter_scope
+from domain.services.references import (
+    check_version,
+    found,
+    not_in_future,
+    referenced_pupil,
+    require_filter_scope,
+)
 from domain.services.unset import UNSET, Unset, given
 from domain.target import (
     OutcomeEvaluation,
@@ -61,6 +67,7 @@ async def set_outcome_target(
     async with uow:
         pupil = await referenced_pupil(uow, cmd.pupil_id, actor)
         actor.require(Permission.WRITE_ASSESSMENT, pupil.school_id)
+        not_in_future(cmd.set_on, clock.today(), "set_on")
         outcome = OutcomeTarget(
             id=new_id(),
             school_id=pupil.school_id,
@@ -105,6 +112,7 @@ async def evaluate_outcome(
         outcome = found(await uow.outcomes.get(cmd.outcome_id), "outcome target", cmd.outcome_id)
         actor.require(Permission.WRITE_ASSESSMENT, outcome.school_id)
         previous = outcome.version
+        not_in_future(cmd.evaluated_on, clock.today(), "evaluated_on")
         evaluation = OutcomeEvaluation(
             id=new_id(),
             academic_year=cmd.academic_year,

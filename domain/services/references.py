@@ -6,6 +6,7 @@ the request is well-formed but refers to something that is not there for them.
 """
 
 import uuid
+from datetime import date
 from typing import TypeVar
 
 from domain.access import Principal
@@ -29,8 +30,10 @@ def check_version(name: str, current: int, expected: int | None) -> None:
         raise StaleVersion(name, expected, current)
 
 
-async def referenced_pupil(uow: UnitOfWork, pupil_id: uuid.UUID, actor: Principal) -> Pupil:
-    pupil = await uow.pupils.get(pupil_id)
+async def referenced_pupil(
+    uow: UnitOfWork, pupil_id: uuid.UUID, actor: Principal, include_archived: bool = False
+) -> Pupil:
+    pupil = await uow.pupils.get(pupil_id, include_archived)
     if pupil is None or not actor.can_see(pupil.school_id):
         raise invalid("pupil_id", "no such pupil", "reference")
     return pupil
@@ -70,6 +73,12 @@ async def require_filter_scope(
         raise PermissionDenied("trust is outside the caller's scope")
     if pupil_id is not None and await uow.pupils.get(pupil_id, include_deleted=True) is None:
         raise NotFound("pupil", pupil_id)
+
+
+def not_in_future(day: date | None, today: date, field: str) -> None:
+    """Dates on which something was done (set, evaluated, moderated) cannot be ahead of today."""
+    if day is not None and day > today:
+        raise invalid(field, "must not be in the future", "date.future")
 
 
 def step_on_scale(framework: Framework, step_id: uuid.UUID, field: str = "step_id") -> None:

@@ -15,6 +15,7 @@ from domain.ports import UnitOfWork
 from domain.services.references import (
     check_version,
     found,
+    not_in_future,
     referenced_pupil,
     referenced_strand,
     require_filter_scope,
@@ -65,6 +66,7 @@ async def set_target(
                 f"in {cmd.academic_year.label} ({current.id}); revise it",
                 field="strand_id",
             )
+        not_in_future(cmd.set_on, clock.today(), "set_on")
         now = clock.now()
         target = Target(
             id=new_id(),
