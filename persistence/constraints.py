@@ -60,6 +60,13 @@ def translate(error: DBAPIError) -> DomainError | None:
         return InvariantViolation(
             Problem(name.split("_", 2)[-1] or "body", "value not allowed", "invalid")
         )
+    if isinstance(cause, pg.CharacterNotInRepertoireError | pg.UntranslatableCharacterError):
+        return InvariantViolation(
+            Problem("body", "text must not contain NUL or non-UTF-8 characters", "text.encoding")
+        )
+    if isinstance(cause, pg.DataError):
+        # values the database cannot hold (out of range, malformed); the API validates most first
+        return InvariantViolation(Problem("body", "a value is out of range or malformed", "data"))
     if isinstance(cause, pg.NotNullViolationError):
         return InvariantViolation(
             Problem(getattr(cause, "column_name", "body"), "required", "required")

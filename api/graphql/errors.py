@@ -46,9 +46,16 @@ class DomainErrorCodes(MaskErrors):
 
     @staticmethod
     def _should_mask(error: GraphQLError) -> bool:
-        return (
-            not isinstance(error.original_error, DomainError) and error.original_error is not None
-        )
+        """Mask what a resolver failed with, unless it is a domain error.
+
+        Errors without a cause are GraphQL's own reports on the document. Variables that do not
+        coerce (a malformed UUID or Date) are reported before execution, with no path, wrapping
+        the scalar's GraphQLError: they describe the client's input, so they are kept too.
+        """
+        original = error.original_error
+        if original is None or isinstance(original, DomainError):
+            return False
+        return not (isinstance(original, GraphQLError) and error.path is None)
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed = []

@@ -1,8 +1,17 @@
 """Data loaders, one per relation, built per request. Each batch runs in its own unit of work,
-so concurrently resolved fields never share a session, and calls a batch use case."""
+so concurrently resolved fields never share a session, and calls a batch use case.
 
+A pupil's judgements and targets share one loader. Both relations are then fetched in the
+same dispatch and arrive together, so the steps, strands and modules they refer to are
+requested in the same event-loop tick and load in one batch each. With two loaders the two
+replies arrived in either order, and whether the steps loaded in one batch or two depended
+on timing: the statement count of a query is now fixed by its shape alone.
+"""
+
+import asyncio
+import enum
 import uuid
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -13,6 +22,7 @@ from domain.calendar import Module
 from domain.framework import Framework, Step, Strand
 from domain.judgement import Judgement
 from domain.organisation import School
+from domain.ports import UnitOfWork
 from domain.privacy import PupilView
 from domain.services import batches
 from domain.target import Target
@@ -23,6 +33,20 @@ T = TypeVar("T")
 def _by_id(items: Sequence[Any], keys: Sequence[uuid.UUID]) -> list[Any]:
     found = {item.id: item for item in items}
     return [found.get(key) for key in keys]
+
+
+class _OfPupil(enum.Enum):
+    """The per-pupil relations, each with the batch use case that fetches it."""
+
+    JUDGEMENTS = "judgements"
+    TARGETS = "targets"
+
+    def fetch(
+        self, uow: UnitOfWork, actor: Principal, pupil_ids: Sequence[uuid.UUID]
+    ) -> Coroutine[Any, Any, Mapping[uuid.UUID, list[Any]]]:
+        if self is _OfPupil.JUDGEMENTS:
+            return batches.judgements_of_pupils(uow, actor, pupil_ids)
+        return batches.targets_of_pupils(uow, actor, pupil_ids)
 
 
 class Loaders:
@@ -38,10 +62,9 @@ class Loaders:
         self.pupils_of_school: DataLoader[uuid.UUID, list[PupilView]] = DataLoader(
             self._pupils_of_schools
         )
-        self.judgements_of_pupil: DataLoader[uuid.UUID, list[Judgement]] = DataLoader(
-            self._judgements
+        self._of_pupil: DataLoader[tuple[_OfPupil, uuid.UUID], list[Any]] = DataLoader(
+            self._of_pupils
         )
-        self.targets_of_pupil: DataLoader[uuid.UUID, list[Target]] = DataLoader(self._targets)
 
     def _one(
         self,
@@ -71,14 +94,36 @@ class Loaders:
         )
         return [grouped.get(key, []) for key in keys]
 
-    async def _judgements(self, keys: list[uuid.UUID]) -> list[list[Judgement]]:
-        grouped = await batches.judgements_of_pupils(
-            self._runtime.uow_for(self._principal), self._principal, keys
-        )
-        return [grouped.get(key, []) for key in keys]
+    async def judgements_of_pupil(self, pupil_id: uuid.UUID) -> list[Judgement]:
+        found: list[Judgement] = await self._of_pupil.load((_OfPupil.JUDGEMENTS, pupil_id))
+        return found
 
-    async def _targets(self, keys: list[uuid.UUID]) -> list[list[Target]]:
-        grouped = await batches.targets_of_pupils(
-            self._runtime.uow_for(self._principal), self._principal, keys
+    async def targets_of_pupil(self, pupil_id: uuid.UUID) -> list[Target]:
+        found: list[Target] = await self._of_pupil.load((_OfPupil.TARGETS, pupil_id))
+        return found
+
+    async def _of_pupils(
+        self, keys: list[tuple[_OfPupil, uuid.UUID]]
+    ) -> list[list[Any] | Exception]:
+        """Each relation asked for in this tick, fetched concurrently (a unit of work each)."""
+        wanted: dict[_OfPupil, list[uuid.UUID]] = {}
+        for relation, pupil_id in keys:
+            wanted.setdefault(relation, []).append(pupil_id)
+        fetched = await asyncio.gather(
+            *(
+                relation.fetch(self._runtime.uow_for(self._principal), self._principal, ids)
+                for relation, ids in wanted.items()
+            ),
+            return_exceptions=True,
         )
-        return [grouped.get(key, []) for key in keys]
+        by_relation = dict(zip(wanted, fetched, strict=True))
+        results: list[list[Any] | Exception] = []
+        for relation, pupil_id in keys:
+            grouped = by_relation[relation]
+            if isinstance(grouped, BaseException):
+                if not isinstance(grouped, Exception):
+                    raise grouped  # cancellation and the like are not per-key failures
+                results.append(grouped)
+            else:
+                results.append(grouped.get(pupil_id, []))
+        return results

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 import strawberry
 
 from api.dependencies import decode_cursor, encode_cursor
+from api.errors import ApiProblem
 from api.graphql.types import (
     Connection,
     Ctx,
@@ -24,6 +25,7 @@ from api.graphql.types import (
 from domain import judgement as jm
 from domain import target as tm
 from domain.calendar import AcademicYear
+from domain.errors import invalid
 from domain.filters import (
     DestinationFilter,
     FrameworkFilter,
@@ -50,9 +52,12 @@ N = TypeVar("N")
 
 
 def _page(first: int, after: str | None) -> PageRequest:
-    return PageRequest(
-        limit=max(1, min(first, MAX_LIMIT)), after=decode_cursor(after) if after else None
-    )
+    """`first` clamped to 1..MAX_LIMIT; an `after` that is not an endCursor is bad input."""
+    try:
+        cursor = decode_cursor(after) if after else None
+    except ApiProblem as error:
+        raise invalid("after", "not an endCursor from a previous page", "cursor") from error
+    return PageRequest(limit=max(1, min(first, MAX_LIMIT)), after=cursor)
 
 
 def _connection(page: Page[Any], nodes: list[N]) -> Connection[N]:

@@ -471,7 +471,7 @@ class Pupil:
     async def judgements(
         self, info: Ctx, module_id: uuid.UUID | None = None, strand_id: uuid.UUID | None = None
     ) -> list[Judgement]:
-        found = await info.context.loaders.judgements_of_pupil.load(self.id)
+        found = await info.context.loaders.judgements_of_pupil(self.id)
         return [
             Judgement.of(j)
             for j in found
@@ -481,7 +481,7 @@ class Pupil:
 
     @strawberry.field
     async def targets(self, info: Ctx, academic_year: str | None = None) -> list[Target]:
-        found = await info.context.loaders.targets_of_pupil.load(self.id)
+        found = await info.context.loaders.targets_of_pupil(self.id)
         return [
             Target.of(t)
             for t in found

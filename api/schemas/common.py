@@ -3,7 +3,7 @@
 from typing import Any, Generic, TypeVar
 
 from fastapi import Request, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from api.dependencies import encode_cursor
 from domain.paging import Page
@@ -12,10 +12,25 @@ from domain.services.unset import UNSET
 T = TypeVar("T")
 
 
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL; refuse it here, naming the field, rather than fail later."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain NUL (\\u0000) characters")
+    if isinstance(value, list):
+        for item in value:
+            _without_nul(item)
+    return value
+
+
 class InputModel(BaseModel):
     """Request bodies: unknown fields are refused (no mass assignment), strings trimmed."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return _without_nul(value)
 
     def changes(self) -> dict[str, Any]:
         """Only the fields the caller sent, for PATCH: absent means unchanged, null means clear."""
