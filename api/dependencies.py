@@ -80,9 +80,13 @@ def _parse_if_match(value: str) -> int:
 
 
 def required_if_match(
+    _: PrincipalDep,
     if_match: Annotated[str | None, Header(description='ETag from a GET, e.g. "3"')] = None,
 ) -> int:
-    """Updates and deletes must say which version they change (428 otherwise)."""
+    """Updates and deletes must say which version they change (428 otherwise).
+
+    Depends on the caller so that an anonymous request is told 401 first, whatever order a
+    route declares its parameters in (the caller is resolved once per request either way)."""
     if if_match is None:
         raise ApiProblem(
             428,
@@ -94,6 +98,7 @@ def required_if_match(
 
 
 def optional_if_match(
+    _: PrincipalDep,
     if_match: Annotated[str | None, Header(description="optional ETag check")] = None,
 ) -> int | None:
     return None if if_match is None else _parse_if_match(if_match)

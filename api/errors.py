@@ -142,7 +142,8 @@ def add_exception_handlers(app: FastAPI) -> None:
     async def request_invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         problems = [
             Problem(
-                _field_path(tuple(e.get("loc", ()))),
+                # a JSON syntax error's loc is ("body", <character offset>): name the body
+                "body" if e.get("type") == "json_invalid" else _field_path(tuple(e.get("loc", ()))),
                 str(e.get("msg", "invalid")),
                 str(e.get("type", "invalid")),
             )

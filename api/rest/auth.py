@@ -4,7 +4,7 @@ import base64
 import binascii
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Header
+from fastapi import APIRouter, Form, Header, Request
 from fastapi.responses import JSONResponse
 
 from api.dependencies import PrincipalDep, RuntimeDep
@@ -15,7 +15,7 @@ from domain.services.identity import AuthenticationFailed, authenticate_client, 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-def _oauth_error(status: int, error: str, description: str) -> JSONResponse:
+def _oauth_error(request: Request, status: int, error: str, description: str) -> JSONResponse:
     """RFC 6749 §5.2 error fields, inside an RFC 9457 problem body."""
     headers = {"WWW-Authenticate": 'Basic realm="stepwise"'} if status == 401 else None
     return JSONResponse(
@@ -24,6 +24,8 @@ def _oauth_error(status: int, error: str, description: str) -> JSONResponse:
             "title": "Token request refused",
             "status": status,
             "detail": description,
+            "instance": request.url.path,
+            "correlation_id": getattr(request.state, "correlation_id", None),
             "error": error,
             "error_description": description,
         },
@@ -53,6 +55,7 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
     },
 )
 async def issue_token(
+    request: Request,
     runtime: RuntimeDep,
     grant_type: Annotated[str, Form(description="password | client_credentials")],
     username: Annotated[str | None, Form(max_length=254)] = None,
@@ -66,25 +69,31 @@ async def issue_token(
     lifetime = int(runtime.tokens.lifetime.total_seconds())
     if grant_type == "password":
         if not username or not password:
-            return _oauth_error(400, "invalid_request", "username and password are required")
+            return _oauth_error(
+                request, 400, "invalid_request", "username and password are required"
+            )
         try:
             user = await authenticate_user(runtime.system_uow(), username, password, runtime.hasher)
         except AuthenticationFailed:
-            return _oauth_error(400, "invalid_grant", "wrong email or password")
+            return _oauth_error(request, 400, "invalid_grant", "wrong email or password")
         token = runtime.tokens.issue(str(user.id), "user", user.role.value)
         return TokenOut(access_token=token, expires_in=lifetime)
     if grant_type == "client_credentials":
         basic = _basic_credentials(authorization)
         cid, secret = basic if basic else (client_id, client_secret)
         if not cid or not secret:
-            return _oauth_error(401, "invalid_client", "client_id and client_secret are required")
+            return _oauth_error(
+                request, 401, "invalid_client", "client_id and client_secret are required"
+            )
         try:
             client = await authenticate_client(runtime.system_uow(), cid, secret, runtime.hasher)
         except AuthenticationFailed:
-            return _oauth_error(401, "invalid_client", "unknown client or wrong secret")
+            return _oauth_error(request, 401, "invalid_client", "unknown client or wrong secret")
         token = runtime.tokens.issue(client.client_id, "client", "integration")
         return TokenOut(access_token=token, expires_in=lifetime)
-    return _oauth_error(400, "unsupported_grant_type", "use password or client_credentials")
+    return _oauth_error(
+        request, 400, "unsupported_grant_type", "use password or client_credentials"
+    )
 
 
 @router.get("/me")

@@ -4,7 +4,7 @@ import uuid
 
 from fastapi import APIRouter, Request, Response, status
 
-from api.dependencies import IfMatch, PageDep, PrincipalDep, UowDep
+from api.dependencies import IfMatch, PageDep, PrincipalDep, RuntimeDep, UowDep
 from api.rest.http import set_etag
 from api.schemas.common import PageOut, page_out
 from api.schemas.organisation import SchoolIn, SchoolOut, SchoolPatch, TrustOut, TrustPatch
@@ -61,10 +61,14 @@ async def list_schools(
 
 @router.post("/schools", status_code=status.HTTP_201_CREATED)
 async def create_school(
-    body: SchoolIn, response: Response, uow: UowDep, principal: PrincipalDep
+    body: SchoolIn, response: Response, runtime: RuntimeDep, principal: PrincipalDep
 ) -> SchoolOut:
+    # The new school is not yet in the scope resolved for this request, so row-level security
+    # would refuse the insert; the use case first checks the caller administers the trust.
     school = await service.create_school(
-        uow, principal, service.CreateSchool(body.trust_id, body.urn, body.name, body.type)
+        runtime.system_uow(),
+        principal,
+        service.CreateSchool(body.trust_id, body.urn, body.name, body.type),
     )
     set_etag(response, school.version)
     response.headers["Location"] = f"/api/v1/schools/{school.id}"

@@ -1,10 +1,11 @@
 """Use cases for assessment frameworks (strands and a scale of steps)."""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from domain.access import Permission, Principal
-from domain.errors import Conflict, InvariantViolation
+from domain.errors import Conflict, InvariantViolation, Problem
 from domain.filters import FrameworkFilter
 from domain.framework import Framework, Step, Strand
 from domain.ids import new_id
@@ -68,6 +69,60 @@ def _steps(specs: list[StepSpec] | tuple[StepSpec, ...]) -> list[Step]:
     ]
 
 
+#: Problems the entity names by a step's place on the sorted scale; the use cases name them instead.
+_ORDER_CODES = frozenset({"duplicate", "scale.order"})
+
+
+def _repeat_problems(
+    strands: Sequence[StrandSpec],
+    steps: Sequence[StepSpec],
+    existing: Framework | None = None,
+    prefix: str = "",
+) -> list[Problem]:
+    """Repeated strand codes or names, step codes or step values, named where the request put them.
+
+    The entity sorts steps by value, so its own problems would name a step by its place on the
+    scale: not where the caller sent it, and for an update not even a field of the request."""
+    found: list[Problem] = []
+    codes = {s.code for s in existing.strands} if existing else set()
+    names = {s.name for s in existing.strands} if existing else set()
+    for i, strand in enumerate(strands):
+        code, name = strand.code.strip(), strand.name.strip()
+        if code in codes:
+            found.append(
+                Problem(f"{prefix}strands[{i}].code", f"{code!r} is used twice", "duplicate")
+            )
+        if name in names:
+            found.append(
+                Problem(f"{prefix}strands[{i}].name", f"{name!r} is used twice", "duplicate")
+            )
+        codes.add(code)
+        names.add(name)
+    step_codes = {s.code for s in existing.steps} if existing else set()
+    values = {s.value: s.code for s in existing.steps} if existing else {}
+    for i, step in enumerate(steps):
+        code = step.code.strip()
+        if code in step_codes:
+            found.append(
+                Problem(f"{prefix}steps[{i}].code", f"{code!r} is used twice", "duplicate")
+            )
+        if step.value in values:
+            found.append(
+                Problem(
+                    f"{prefix}steps[{i}].value",
+                    f"{code} has the same value as {values[step.value]}",
+                    "scale.order",
+                )
+            )
+        step_codes.add(code)
+        values.setdefault(step.value, code)
+    return found
+
+
+def _other_problems(framework: Framework) -> list[Problem]:
+    return [p for p in framework.problems() if p.code not in _ORDER_CODES]
+
+
 async def create_framework(uow: UnitOfWork, actor: Principal, cmd: CreateFramework) -> Framework:
     framework = Framework(
         id=new_id(),
@@ -78,7 +133,7 @@ async def create_framework(uow: UnitOfWork, actor: Principal, cmd: CreateFramewo
         strands=_strands(cmd.strands, 1),
         steps=_steps(cmd.steps),
     )
-    if problems := framework.problems():
+    if problems := _repeat_problems(cmd.strands, cmd.steps) + _other_problems(framework):
         raise InvariantViolation(problems)
     _require_owner(actor, framework)
     async with uow:
@@ -113,13 +168,14 @@ async def update_framework(uow: UnitOfWork, actor: Principal, cmd: UpdateFramewo
         _require_owner(actor, framework)
         check_version("framework", framework.version, cmd.expected_version)
         previous = framework.version
+        repeats = _repeat_problems(cmd.add_strands, cmd.add_steps, framework, prefix="add_")
         framework.name = given(cmd.name, framework.name).strip()
         framework.description = given(cmd.description, framework.description)
         framework.strands.extend(_strands(cmd.add_strands, len(framework.strands) + 1))
         framework.steps.extend(_steps(cmd.add_steps))
         framework.steps.sort(key=lambda s: s.value)
         framework.version += 1
-        if problems := framework.problems():
+        if problems := repeats + _other_problems(framework):
             raise InvariantViolation(problems)
         await uow.frameworks.update(framework, previous)
         await uow.commit()

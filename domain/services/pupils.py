@@ -6,7 +6,7 @@ from datetime import date
 
 from domain.access import Permission, Principal
 from domain.clock import SYSTEM_CLOCK, Clock
-from domain.errors import InvariantViolation
+from domain.errors import InvariantViolation, PermissionDenied
 from domain.filters import PupilFilter
 from domain.ids import new_id
 from domain.paging import Page, PageRequest
@@ -96,6 +96,9 @@ async def list_pupils(
     pseudonymiser: Pseudonymiser,
 ) -> Page[PupilView]:
     actor.require(Permission.READ_ROSTER)
+    if actor.pseudonymised and (filter.upn is not None or filter.mis_id is not None):
+        # the answer would tell which pseudonym carries that identifier
+        raise PermissionDenied("pseudonymised callers cannot search by UPN or MIS id")
     async with uow:
         await require_filter_scope(uow, actor, school_id=filter.school_id)
         result = await uow.pupils.matching(filter, page)
