@@ -67,7 +67,10 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def _parse_if_match(value: str) -> int:
+def _parse_if_match(value: str) -> int | None:
+    """The version an ETag names, or None for `*` (RFC 9110: any current version)."""
+    if value.strip() == "*":
+        return None
     match = _ETAG.match(value.strip())
     if not match:
         raise ApiProblem(
@@ -81,8 +84,10 @@ def _parse_if_match(value: str) -> int:
 
 def required_if_match(
     _: PrincipalDep,
-    if_match: Annotated[str | None, Header(description='ETag from a GET, e.g. "3"')] = None,
-) -> int:
+    if_match: Annotated[
+        str | None, Header(description='ETag from a GET, e.g. "3"; `*` skips the version check')
+    ] = None,
+) -> int | None:
     """Updates and deletes must say which version they change (428 otherwise).
 
     Depends on the caller so that an anonymous request is told 401 first, whatever order a
@@ -104,7 +109,7 @@ def optional_if_match(
     return None if if_match is None else _parse_if_match(if_match)
 
 
-IfMatch = Annotated[int, Depends(required_if_match)]
+IfMatch = Annotated[int | None, Depends(required_if_match)]
 OptionalIfMatch = Annotated[int | None, Depends(optional_if_match)]
 
 # --- cursor pages --------------------------------------------------------------------

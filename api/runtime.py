@@ -41,6 +41,12 @@ class PrincipalCache:
     def clear(self) -> None:
         self._entries.clear()
 
+    def forget(self, principal: Principal) -> None:
+        """Drop one caller's cached scope after they changed it (e.g. added a school)."""
+        self._entries = {
+            k: v for k, v in self._entries.items() if v[1].subject != principal.subject
+        }
+
 
 @dataclass
 class Runtime:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.errors import Problem
-from domain.pupil import YEAR_GROUPS
+from domain.pupil import YEAR_GROUPS, normalise_year_group
 
 
 class DestinationCategory(enum.StrEnum):
@@ -53,6 +53,9 @@ class Destination:
     provider: str = ""
     sustained: bool | None = None
     version: int = 1
+
+    def __post_init__(self) -> None:
+        self.year_group_at_leaving = normalise_year_group(self.year_group_at_leaving)
 
     @property
     def eet(self) -> bool | None:

@@ -7,6 +7,7 @@ from datetime import date
 from domain.calendar import AcademicYear
 from domain.destination import DestinationCategory
 from domain.judgement import JudgementKind
+from domain.pupil import normalise_year_group
 from domain.target import OutcomeStatus, TargetStatus
 
 
@@ -24,6 +25,10 @@ class PupilFilter:
     upn: str | None = None
     mis_id: str | None = None
     include_deleted: bool = False
+
+    def __post_init__(self) -> None:
+        if self.year_group is not None:
+            object.__setattr__(self, "year_group", normalise_year_group(self.year_group))
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,10 @@ class JudgementFilter:
     year_group: str | None = None
     pathway: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.year_group is not None:
+            object.__setattr__(self, "year_group", normalise_year_group(self.year_group))
+
 
 @dataclass(frozen=True, slots=True)
 class TargetFilter:
@@ -75,3 +84,8 @@ class DestinationFilter:
     left_from: date | None = None
     left_to: date | None = None
     year_group_at_leaving: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.year_group_at_leaving is not None:
+            value = normalise_year_group(self.year_group_at_leaving)
+            object.__setattr__(self, "year_group_at_leaving", value)

@@ -18,6 +18,13 @@ from domain.upn import normalise as normalise_upn
 from domain.upn import upn_problems
 
 YEAR_GROUPS: tuple[str, ...] = ("N1", "N2", "R", *(str(n) for n in range(1, 15)))
+
+
+def normalise_year_group(text: str) -> str:
+    """ "r", " 7" and "n1" mean R, 7 and N1: the codes are compared in one spelling."""
+    return text.strip().upper()
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -127,6 +134,7 @@ class Pupil:
     deleted_at: datetime | None = None
 
     def __post_init__(self) -> None:
+        self.year_group = normalise_year_group(self.year_group)
         if self.upn is not None:
             self.upn = normalise_upn(self.upn) or None
         if self.mis_id is not None:

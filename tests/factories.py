@@ -1,5 +1,6 @@
 """Typed builders for test data, made through the real use cases on the real database."""
 
+import itertools
 import random
 import secrets
 import uuid
@@ -27,8 +28,13 @@ def make_upn(temporary: bool = False) -> str:
     return check_letter(body) + body
 
 
+# URNs are unique across the database: count up from a random start rather than draw at random,
+# which collides (birthday odds) once a run has made a few hundred schools
+_urns = itertools.count(_rng.randint(100_000, 800_000))
+
+
 def make_urn() -> str:
-    return str(_rng.randint(100000, 999999))
+    return str(next(_urns))
 
 
 PASSWORD = "correct horse battery staple"

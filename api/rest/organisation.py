@@ -61,15 +61,13 @@ async def list_schools(
 
 @router.post("/schools", status_code=status.HTTP_201_CREATED)
 async def create_school(
-    body: SchoolIn, response: Response, runtime: RuntimeDep, principal: PrincipalDep
+    body: SchoolIn, response: Response, runtime: RuntimeDep, uow: UowDep, principal: PrincipalDep
 ) -> SchoolOut:
-    # The new school is not yet in the scope resolved for this request, so row-level security
-    # would refuse the insert; the use case first checks the caller administers the trust.
     school = await service.create_school(
-        runtime.system_uow(),
-        principal,
-        service.CreateSchool(body.trust_id, body.urn, body.name, body.type),
+        uow, principal, service.CreateSchool(body.trust_id, body.urn, body.name, body.type)
     )
+    # the creator's cached scope predates the school; let their next request see it
+    runtime.principals.forget(principal)
     set_etag(response, school.version)
     response.headers["Location"] = f"/api/v1/schools/{school.id}"
     return SchoolOut.of(school)

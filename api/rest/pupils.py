@@ -53,7 +53,7 @@ async def enrol_pupil(
         surname=body.surname,
         date_of_birth=body.date_of_birth,
         gender=body.gender,
-        year_group=body.year_group.upper(),
+        year_group=body.year_group,
         upn=body.upn,
         mis_id=body.mis_id,
         pathway=body.pathway,
@@ -92,7 +92,6 @@ async def update_pupil(
 ) -> PupilOut:
     chars = body.given_or_unset("characteristics")
     enrols = body.given_or_unset("enrolments")
-    year_group = body.given_or_unset("year_group")
     cmd = service.UpdatePupil(
         pupil_id=pupil_id,
         expected_version=version,
@@ -100,7 +99,7 @@ async def update_pupil(
         surname=body.given_or_unset("surname"),
         date_of_birth=body.given_or_unset("date_of_birth"),
         gender=body.given_or_unset("gender"),
-        year_group=year_group if year_group is UNSET else year_group.upper(),
+        year_group=body.given_or_unset("year_group"),
         upn=body.given_or_unset("upn"),
         mis_id=body.given_or_unset("mis_id"),
         pathway=body.given_or_unset("pathway"),

@@ -37,12 +37,19 @@ TENANT_TABLES = (
     "destinations",
 )
 
+#: table -> (which rows are visible, which rows may be written)
 POLICIES = {
-    **{t: "school_id = ANY (stepwise_visible_schools())" for t in TENANT_TABLES},
-    "schools": "id = ANY (stepwise_visible_schools())",
-    "trusts": "id = ANY (stepwise_visible_trusts())",
-    "frameworks": "school_id = ANY (stepwise_visible_schools())"
-    " OR trust_id = ANY (stepwise_visible_trusts())",
+    **{
+        t: ("school_id = ANY (stepwise_visible_schools())",) * 2
+        for t in TENANT_TABLES
+    },
+    # a trust admin adds a school before it is in their scope: writes are checked by trust
+    "schools": ("id = ANY (stepwise_visible_schools())", "trust_id = ANY (stepwise_visible_trusts())"),
+    "trusts": ("id = ANY (stepwise_visible_trusts())",) * 2,
+    "frameworks": (
+        "school_id = ANY (stepwise_visible_schools()) OR trust_id = ANY (stepwise_visible_trusts())",
+    )
+    * 2,
 }
 
 
@@ -85,11 +92,11 @@ def upgrade() -> None:
         "ALTER DEFAULT PRIVILEGES IN SCHEMA public "
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {APP_ROLE}"
     )
-    for table, predicate in POLICIES.items():
+    for table, (visible, writable) in POLICIES.items():
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         op.execute(
             f"CREATE POLICY scope_isolation ON {table} TO {APP_ROLE} "
-            f"USING ({predicate}) WITH CHECK ({predicate})"
+            f"USING ({visible}) WITH CHECK ({writable})"
         )
 
 

@@ -44,6 +44,13 @@ class SqlJudgementRepository(ScopedRepository):
     async def add(self, judgement: Judgement) -> None:
         await self.session.execute(insert(JudgementRow).values(**judgement_values(judgement)))
 
+    async def add_many(self, judgements: Sequence[Judgement]) -> None:
+        """One executemany for bulk loads; the caller has validated each judgement."""
+        if judgements:
+            await self.session.execute(
+                insert(JudgementRow), [judgement_values(j) for j in judgements]
+            )
+
     async def update(self, judgement: Judgement, previous_version: int) -> None:
         await versioned_update(
             self.session,

@@ -210,7 +210,7 @@ async def test_a_change_with_a_stale_if_match_is_412_and_changes_nothing(
     assert (after.json()["forename"], after.headers["etag"]) == ("Once", '"2"')
 
 
-@pytest.mark.parametrize("tag", ["1", "abc", "*", '"one"', '"1", "2"'])
+@pytest.mark.parametrize("tag", ["1", "abc", "**", '"one"', '"1", "2"'])
 async def test_a_malformed_if_match_is_400_naming_if_match(
     client: httpx.AsyncClient, shared_world: World, tag: str
 ) -> None:
@@ -221,6 +221,22 @@ async def test_a_malformed_if_match_is_400_naming_if_match(
         headers=if_match(shared_world, "school_admin", tag),
     )
     assert_problem(response, 400, "If-Match", "etag")
+
+
+async def test_if_match_star_updates_whatever_the_current_version(
+    client: httpx.AsyncClient, shared_world: World
+) -> None:
+    """RFC 9110: `*` matches any current representation, for clients that mean to overwrite."""
+    pupil = await enrol(client, shared_world)
+    path = f"{PUPILS}/{pupil['id']}"
+    await client.patch(
+        path, json={"forename": "Once"}, headers=if_match(shared_world, "school_admin", 1)
+    )
+    response = await client.patch(
+        path, json={"forename": "Any"}, headers=if_match(shared_world, "school_admin", "*")
+    )
+    assert response.status_code == 200
+    assert (response.json()["forename"], response.headers["etag"]) == ("Any", '"3"')
 
 
 async def test_a_weak_etag_in_if_match_is_accepted(

@@ -111,9 +111,14 @@ def test_census_year_groups_are_accepted(year_group: str) -> None:
     assert problems(year_group=year_group) == []
 
 
-@pytest.mark.parametrize("year_group", ["0", "15", "Y7", "r", "n1", "", "Reception"])
+@pytest.mark.parametrize("year_group", ["0", "15", "Y7", "", "Reception"])
 def test_other_year_groups_are_refused(year_group: str) -> None:
     assert where(problems(year_group=year_group)) == [("year_group", "year_group")]
+
+
+@pytest.mark.parametrize(("given", "stored"), [("r", "R"), (" n1", "N1"), ("7 ", "7")])
+def test_year_groups_are_stored_in_one_spelling(given: str, stored: str) -> None:
+    assert make(year_group=given).year_group == stored
 
 
 def test_year_groups_are_nursery_reception_and_1_to_14() -> None:
