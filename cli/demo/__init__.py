@@ -1,0 +1,1 @@
+"""`stepwise demo`: a realistic trust with three schools, built from the seed documents."""

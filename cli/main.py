@@ -1,0 +1,27 @@
+"""`stepwise`: serve the API, migrate its database, set up trusts, schools and accounts,
+load a demo, and print the API's schemas."""
+
+import typer
+
+from cli.accounts import clients, users
+from cli.demo.command import demo_command
+from cli.migrate import migrate_command
+from cli.organisation import schools, trusts
+from cli.schema import schema
+from cli.serve import serve_command
+
+app = typer.Typer(
+    name="stepwise",
+    help=__doc__,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals may hold passwords and secrets
+)
+app.command("serve")(serve_command)
+app.command("migrate")(migrate_command)
+app.command("demo")(demo_command)
+app.add_typer(trusts, name="trusts", no_args_is_help=True)
+app.add_typer(schools, name="schools", no_args_is_help=True)
+app.add_typer(users, name="users", no_args_is_help=True)
+app.add_typer(clients, name="clients", no_args_is_help=True)
+app.add_typer(schema, name="schema", no_args_is_help=True)
