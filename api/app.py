@@ -4,6 +4,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -20,6 +21,7 @@ from api.settings import ApiSettings
 from domain.privacy import Pseudonymiser
 from persistence.database import Database
 from persistence.embedded import database_url
+from persistence.migrate import upgrade
 
 logger = logging.getLogger("stepwise")
 
@@ -45,6 +47,15 @@ def build_runtime(settings: ApiSettings, database: Database) -> Runtime:
     )
 
 
+async def _open_database(settings: ApiSettings) -> Database:
+    """DATABASE_URL or the embedded server, migrated. Both steps block (process start-up,
+    Alembic's own asyncio.run), so they run in a worker thread, off the event loop."""
+    url = await anyio.to_thread.run_sync(database_url, settings.database)
+    if settings.migrate_on_start:
+        await anyio.to_thread.run_sync(upgrade, url)
+    return Database.connect(url, settings.database)
+
+
 def create_app(settings: ApiSettings | None = None, database: Database | None = None) -> FastAPI:
     """`database` lets the caller own the engine (tests, `stepwise serve`); else it is made here."""
     settings = settings or ApiSettings()
@@ -52,7 +63,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = database is None
-        db = database or Database.connect(database_url(settings.database), settings.database)
+        db = database or await _open_database(settings)
         app.state.runtime = build_runtime(settings, db)
         try:
             yield

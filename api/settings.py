@@ -32,6 +32,8 @@ class ApiSettings(BaseSettings):
     #: Key for analysts' pupil pseudonyms. Unset: generated once and kept in the data directory.
     pseudonym_key: SecretStr | None = None
     cors_origins: list[str] = Field(default_factory=list)
+    #: Run migrations when the app starts on a database it opens itself (not when one is given).
+    migrate_on_start: bool = True
     graphql_max_depth: int = 10
     graphiql: bool = True
     auth: AuthSettings = Field(default_factory=AuthSettings)

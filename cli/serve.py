@@ -25,7 +25,8 @@ def serve_command(
     with reported():
         # before uvicorn's loop starts: Alembic's environment runs its own asyncio.run
         url = migrated(settings)
-    settings = pinned(settings, url)
+    # already migrated above, where a failure is reported readably
+    settings = pinned(settings, url).model_copy(update={"migrate_on_start": False})
     host = settings.host if host is None else host
     port = settings.port if port is None else port
     base = f"http://{host}:{port}"

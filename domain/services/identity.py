@@ -65,6 +65,22 @@ def _require_scope_admin(
             actor.require(Permission.MANAGE_SCHOOL, school_id)
 
 
+async def _scope_problems(
+    uow: UnitOfWork, trust_id: uuid.UUID | None, school_ids: frozenset[uuid.UUID]
+) -> list[Problem]:
+    """The trust and schools an account is scoped to must exist, and schools share one trust."""
+    found: list[Problem] = []
+    if trust_id is not None and await uow.trusts.get(trust_id) is None:
+        found.append(Problem("trust_id", "no such trust", "reference"))
+    schools = await uow.schools.get_many(sorted(school_ids))
+    if missing := school_ids - {s.id for s in schools}:
+        listed = ", ".join(str(m) for m in sorted(missing))
+        found.append(Problem("school_ids", f"no such school: {listed}", "reference"))
+    if len({s.trust_id for s in schools}) > 1:
+        found.append(Problem("school_ids", "the schools must belong to one trust", "scope"))
+    return found
+
+
 async def create_user(
     uow: UnitOfWork, actor: Principal, cmd: CreateUser, hasher: PasswordHasher
 ) -> User:
@@ -75,6 +91,10 @@ async def create_user(
         actor.require(Permission.MANAGE_TRUST)
     _require_scope_admin(actor, trust_id, school_ids)
     problems = User(new_id(), cmd.email, cmd.name, cmd.role, "", trust_id, school_ids).problems()
+    if cmd.role.is_trust_role and cmd.school_ids:
+        problems.append(Problem("school_ids", f"a {cmd.role.value} is scoped to a trust", "scope"))
+    if not cmd.role.is_trust_role and cmd.trust_id is not None:
+        problems.append(Problem("trust_id", f"a {cmd.role.value} is scoped to schools", "scope"))
     if len(cmd.password) < MIN_PASSWORD_LENGTH:
         problems.append(
             Problem("password", f"at least {MIN_PASSWORD_LENGTH} characters", "password.short")
@@ -93,6 +113,8 @@ async def create_user(
         school_ids=school_ids,
     )
     async with uow:
+        if problems := await _scope_problems(uow, trust_id, school_ids):
+            raise InvariantViolation(problems)
         if await uow.users.by_email(user.email) is not None:
             raise Conflict("a user with this email exists", field="email")
         await uow.users.add(user)
@@ -133,6 +155,8 @@ async def create_client(
     if problems := client.problems():
         raise InvariantViolation(problems)
     async with uow:
+        if problems := await _scope_problems(uow, cmd.trust_id, cmd.school_ids):
+            raise InvariantViolation(problems)
         await uow.clients.add(client)
         await uow.commit()
     return IssuedClient(client, secret)

@@ -58,6 +58,7 @@ class EvaluateOutcome:
     rating: OutcomeRating
     note: str = ""
     evaluated_on: date | None = None
+    expected_version: int | None = None
 
 
 async def set_outcome_target(
@@ -111,6 +112,7 @@ async def evaluate_outcome(
     async with uow:
         outcome = found(await uow.outcomes.get(cmd.outcome_id), "outcome target", cmd.outcome_id)
         actor.require(Permission.WRITE_ASSESSMENT, outcome.school_id)
+        check_version("outcome target", outcome.version, cmd.expected_version)
         previous = outcome.version
         not_in_future(cmd.evaluated_on, clock.today(), "evaluated_on")
         evaluation = OutcomeEvaluation(

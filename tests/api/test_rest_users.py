@@ -83,9 +83,17 @@ async def test_a_trust_admin_creates_an_analyst_for_their_trust(
         shared_world,
         role="trust_analyst",
         trust_id=str(shared_world.trust.id),
-        school_ids=[str(shared_world.school.id)],
+        school_ids=[],
     )
     assert (user["trust_id"], user["school_ids"]) == (str(shared_world.trust.id), [])
+
+
+async def test_a_trust_role_given_schools_is_refused_naming_school_ids(
+    client: httpx.AsyncClient, shared_world: World
+) -> None:
+    body = _body(shared_world, role="trust_analyst", trust_id=str(shared_world.trust.id))
+    response = await client.post(USERS, json=body, headers=shared_world.headers("trust_admin"))
+    assert_problem(response, 422, "school_ids", "scope")
 
 
 async def test_a_school_admin_creates_staff_for_their_school(

@@ -240,3 +240,42 @@ async def test_a_teacher_asking_for_an_account_without_schools_is_refused_not_va
     """Permission comes first: a 403, not a 422 telling the caller how to fix the request."""
     with pytest.raises(PermissionDenied):
         await create(w, w.teacher, new_user(Role.TEACHER, frozenset()))
+
+
+async def test_a_trust_role_given_schools_is_refused_rather_than_silently_rescoped(
+    w: World,
+) -> None:
+    with pytest.raises(InvariantViolation) as caught:
+        await create(
+            w,
+            Principal.system(),
+            new_user(Role.TRUST_ANALYST, frozenset({w.school.id}), w.trust.id),
+        )
+    assert [p.field for p in caught.value.problems] == ["school_ids"]
+    assert no_users(w)
+
+
+async def test_a_school_role_given_a_trust_is_refused(w: World) -> None:
+    with pytest.raises(InvariantViolation) as caught:
+        await create(
+            w, Principal.system(), new_user(Role.TEACHER, frozenset({w.school.id}), w.trust.id)
+        )
+    assert [p.field for p in caught.value.problems] == ["trust_id"]
+
+
+async def test_an_account_for_a_school_that_does_not_exist_is_refused(w: World) -> None:
+    with pytest.raises(InvariantViolation) as caught:
+        await create(w, Principal.system(), new_user(Role.TEACHER, frozenset({uuid.uuid4()})))
+    assert [(p.field, p.code) for p in caught.value.problems] == [("school_ids", "reference")]
+    assert no_users(w)
+
+
+async def test_a_client_cannot_span_schools_of_two_trusts(w: World) -> None:
+    cmd = identity.CreateClient(
+        "Sync",
+        frozenset({Permission.READ_ROSTER}),
+        school_ids=frozenset({w.school.id, w.foreign_school.id}),
+    )
+    with pytest.raises(InvariantViolation) as caught:
+        await identity.create_client(w.uow(), Principal.system(), cmd, w.hasher, w.clock)
+    assert [(p.field, p.code) for p in caught.value.problems] == [("school_ids", "scope")]

@@ -1,12 +1,13 @@
 """Outcome targets with termly evaluations, and leavers' destinations, against the fakes."""
 
 import uuid
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 
 from domain.destination import DestinationCategory
-from domain.errors import Conflict, InvariantViolation, NotFound
+from domain.errors import Conflict, InvariantViolation, NotFound, StaleVersion
 from domain.filters import DestinationFilter
 from domain.paging import PageRequest
 from domain.services import destinations, outcomes, pupils
@@ -148,3 +149,13 @@ async def test_a_destination_can_be_recorded_for_an_archived_leaver(w: World) ->
         w.uow(w.school_admin), w.school_admin, leaver(w, date(2024, 7, 19))
     )
     assert made.pupil_id == w.pupil.id
+
+
+async def test_an_evaluation_against_a_stale_version_is_refused(w: World) -> None:
+    made = await outcome(w)
+    await outcomes.evaluate_outcome(
+        w.uow(w.teacher), w.teacher, evaluate(made, Term.AUTUMN), w.clock
+    )
+    stale = replace(evaluate(made, Term.SPRING), expected_version=made.version)
+    with pytest.raises(StaleVersion):
+        await outcomes.evaluate_outcome(w.uow(w.teacher), w.teacher, stale, w.clock)
