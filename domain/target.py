@@ -8,6 +8,7 @@ the step in place, so the history shows every target the pupil was set.
 
 import enum
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -112,6 +113,25 @@ class Target:
         if len(self.rationale) > 4000:
             return [Problem("rationale", "at most 4000 characters", "too_long")]
         return []
+
+
+def chain_of(target: Target, siblings: Iterable[Target]) -> list[Target]:
+    """`target` with the targets it superseded and those that superseded it, oldest first.
+    `siblings` are the targets of the same pupil, strand and year (`target` among them)."""
+    by_id = {t.id: t for t in siblings}
+    successor_of = {t.supersedes_id: t.id for t in by_id.values() if t.supersedes_id}
+    first = target
+    while first.supersedes_id in by_id:
+        first = by_id[first.supersedes_id]
+    chain = [first]
+    while chain[-1].id in successor_of:
+        chain.append(by_id[successor_of[chain[-1].id]])
+    return chain
+
+
+def chain_history(chain: Iterable[Target]) -> list[TargetRevision]:
+    """Every change to every target of a chain, oldest first."""
+    return sorted((entry for t in chain for entry in t.history), key=lambda e: e.changed_at)
 
 
 class OutcomeSource(enum.StrEnum):

@@ -63,6 +63,7 @@ from domain.target import (
     OutcomeTarget,
     Target,
     TargetRevision,
+    chain_of,
 )
 
 # --- time and passwords -------------------------------------------------------------
@@ -776,14 +777,15 @@ class FakeJudgementRepository(_Repository):
     async def add_revision(self, school_id: uuid.UUID, revision: JudgementRevision) -> None:
         self._tx.write(lambda t: t.judgement_revisions.append((school_id, revision)))
 
-    async def revisions(self, judgement_id: uuid.UUID) -> list[JudgementRevision]:
+    async def revisions(
+        self, judgement_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[JudgementRevision]]:
         """By changed_at; revisions made at the same instant stay in the order they were added."""
-        found = [
-            r
-            for school_id, r in self._t.judgement_revisions
-            if r.judgement_id == judgement_id and self.scope.school(school_id)
-        ]
-        return sorted(found, key=lambda r: r.changed_at)
+        grouped: dict[uuid.UUID, list[JudgementRevision]] = {jid: [] for jid in judgement_ids}
+        for school_id, r in self._t.judgement_revisions:
+            if r.judgement_id in grouped and self.scope.school(school_id):
+                grouped[r.judgement_id].append(r)
+        return {jid: sorted(found, key=lambda r: r.changed_at) for jid, found in grouped.items()}
 
     async def matching(self, filter: JudgementFilter, page: PageRequest) -> Page[Judgement]:
         def keep(j: Judgement) -> bool:
@@ -906,27 +908,20 @@ class FakeTargetRepository(_Repository):
     async def add_revision(self, school_id: uuid.UUID, revision: TargetRevision) -> None:
         self._tx.write(lambda t: t.target_revisions.append((school_id, revision)))
 
-    async def chain(self, target_id: uuid.UUID) -> list[Target]:
-        start = await self.get(target_id)
-        if start is None:
-            return []
-        by_id = {
-            x.id: x
-            for x in self._hydrate(
+    async def chains(self, target_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Target]]:
+        chains: dict[uuid.UUID, list[Target]] = {}
+        for target_id in target_ids:
+            start = await self.get(target_id)
+            if start is None:
+                continue
+            siblings = self._hydrate(
                 x
                 for x in self._t.targets.values()
                 if (x.school_id, x.pupil_id, x.strand_id, x.academic_year)
                 == (start.school_id, start.pupil_id, start.strand_id, start.academic_year)
             )
-        }
-        successor_of = {x.supersedes_id: x.id for x in by_id.values() if x.supersedes_id}
-        first = start
-        while first.supersedes_id in by_id:
-            first = by_id[first.supersedes_id]
-        chain = [first]
-        while chain[-1].id in successor_of:
-            chain.append(by_id[successor_of[chain[-1].id]])
-        return chain
+            chains[target_id] = chain_of(start, siblings)
+        return chains
 
     async def matching(self, filter: TargetFilter, page: PageRequest) -> Page[Target]:
         def keep(x: Target) -> bool:

@@ -20,12 +20,12 @@ from api.runtime import Runtime
 from domain.access import Principal
 from domain.calendar import Module
 from domain.framework import Framework, Step, Strand
-from domain.judgement import Judgement
+from domain.judgement import Judgement, JudgementRevision
 from domain.organisation import School
 from domain.ports import UnitOfWork
 from domain.privacy import PupilView
 from domain.services import batches
-from domain.target import Target
+from domain.target import Target, TargetRevision
 
 T = TypeVar("T")
 
@@ -65,6 +65,12 @@ class Loaders:
         self._of_pupil: DataLoader[tuple[_OfPupil, uuid.UUID], list[Any]] = DataLoader(
             self._of_pupils
         )
+        self.judgement_history: DataLoader[uuid.UUID, list[JudgementRevision]] = self._grouped(
+            batches.judgement_histories
+        )
+        self.target_history: DataLoader[uuid.UUID, list[TargetRevision]] = self._grouped(
+            batches.target_histories
+        )
 
     def _one(
         self,
@@ -73,6 +79,20 @@ class Loaders:
         async def load(keys: list[uuid.UUID]) -> list[T | None]:
             items = await use_case(self._runtime.uow_for(self._principal), self._principal, keys)
             return _by_id(items, keys)
+
+        return DataLoader(load)
+
+    def _grouped(
+        self,
+        use_case: Callable[
+            [Any, Principal, Sequence[uuid.UUID]], Coroutine[Any, Any, Mapping[uuid.UUID, list[T]]]
+        ],
+    ) -> DataLoader[uuid.UUID, list[T]]:
+        """A loader for a use case that answers a list per key (an absent key: an empty list)."""
+
+        async def load(keys: list[uuid.UUID]) -> list[list[T]]:
+            grouped = await use_case(self._runtime.uow_for(self._principal), self._principal, keys)
+            return [grouped.get(key, []) for key in keys]
 
         return DataLoader(load)
 

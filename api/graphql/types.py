@@ -24,10 +24,8 @@ from domain.filters import FrameworkFilter, ModuleFilter, SchoolFilter
 from domain.paging import PageRequest
 from domain.privacy import PupilView
 from domain.services import frameworks as frameworks_service
-from domain.services import judgements as judgements_service
 from domain.services import modules as modules_service
 from domain.services import organisation as organisation_service
-from domain.services import targets as targets_service
 
 Ctx = Info[Context, None]
 N = TypeVar("N")
@@ -234,11 +232,9 @@ class Judgement:
         found = await info.context.loaders.module.load(self.module_id)
         return Module.of(found) if found else None
 
-    @strawberry.field(description="previous states, oldest first (one query per judgement)")
+    @strawberry.field(description="previous states, oldest first")
     async def history(self, info: Ctx) -> list[JudgementRevision]:
-        revisions = await judgements_service.judgement_history(
-            info.context.uow(), info.context.principal, self.id
-        )
+        revisions = await info.context.loaders.judgement_history.load(self.id)
         return [
             JudgementRevision(
                 version=r.version,
@@ -310,9 +306,7 @@ class Target:
         description="every change to this target and those it superseded or was superseded by"
     )
     async def history(self, info: Ctx) -> list[TargetRevision]:
-        entries = await targets_service.target_history(
-            info.context.uow(), info.context.principal, self.id
-        )
+        entries = await info.context.loaders.target_history.load(self.id)
         return [
             TargetRevision(
                 changed_at=e.changed_at,

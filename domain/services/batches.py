@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from domain.access import Permission, Principal
 from domain.calendar import Module
 from domain.framework import Framework, Step, Strand
-from domain.judgement import Judgement
+from domain.judgement import Judgement, JudgementRevision
 from domain.organisation import School
 from domain.ports import UnitOfWork
 from domain.privacy import Pseudonymiser, PupilView, view_of
-from domain.target import Target
+from domain.target import Target, TargetRevision, chain_history
 
 
 async def schools(uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[School]:
@@ -51,6 +51,24 @@ async def targets_of_pupils(
     actor.require(Permission.READ_ROSTER)
     async with uow:
         return await uow.targets.for_pupils(pupil_ids)
+
+
+async def judgement_histories(
+    uow: UnitOfWork, actor: Principal, judgement_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[JudgementRevision]]:
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        return await uow.judgements.revisions(judgement_ids)
+
+
+async def target_histories(
+    uow: UnitOfWork, actor: Principal, target_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[TargetRevision]]:
+    """Every change to each target's chain, oldest first."""
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        chains = await uow.targets.chains(target_ids)
+    return {tid: chain_history(chain) for tid, chain in chains.items()}
 
 
 async def steps(uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[Step]:

@@ -201,7 +201,7 @@ async def judgement_history(
     """Previous states, oldest first; works for deleted judgements too (scope still applies)."""
     actor.require(Permission.READ_ROSTER)
     async with uow:
-        revisions = await uow.judgements.revisions(judgement_id)
+        revisions = (await uow.judgements.revisions([judgement_id]))[judgement_id]
         if not revisions and await uow.judgements.get(judgement_id) is None:
             return found(None, "judgement", judgement_id)
         return revisions

@@ -21,7 +21,7 @@ from domain.services.references import (
     require_filter_scope,
     step_on_scale,
 )
-from domain.target import Target, TargetRevision, TargetStatus
+from domain.target import Target, TargetRevision, TargetStatus, chain_history
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +143,10 @@ async def target_history(
     """Every change to this target and to the targets it superseded or was superseded by."""
     actor.require(Permission.READ_ROSTER)
     async with uow:
-        chain = await uow.targets.chain(target_id)
+        chain = (await uow.targets.chains([target_id])).get(target_id, [])
         if not chain:
             return found(None, "target", target_id)
-    entries = [entry for t in chain for entry in t.history]
-    return sorted(entries, key=lambda e: e.changed_at)
+    return chain_history(chain)
 
 
 async def list_targets(

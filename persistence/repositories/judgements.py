@@ -76,18 +76,22 @@ class SqlJudgementRepository(ScopedRepository):
         values = judgement_revision_values(school_id, new_id(), revision)
         await self.session.execute(insert(JudgementRevisionRow).values(**values))
 
-    async def revisions(self, judgement_id: uuid.UUID) -> list[JudgementRevision]:
+    async def revisions(
+        self, judgement_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[JudgementRevision]]:
+        """Each judgement's previous states, oldest first (one query for the whole batch)."""
         stmt = (
             select(JudgementRevisionRow)
             .where(
-                col(JudgementRevisionRow.judgement_id) == judgement_id,
+                col(JudgementRevisionRow.judgement_id).in_(judgement_ids),
                 self.scope.schools(JudgementRevisionRow.school_id),
             )
             .order_by(col(JudgementRevisionRow.changed_at), col(JudgementRevisionRow.id))
         )
-        return [
-            judgement_revision_from_row(r) for r in (await self.session.execute(stmt)).scalars()
-        ]
+        grouped: dict[uuid.UUID, list[JudgementRevision]] = {jid: [] for jid in judgement_ids}
+        for row in (await self.session.execute(stmt)).scalars():
+            grouped[row.judgement_id].append(judgement_revision_from_row(row))
+        return grouped
 
     async def matching(self, filter: JudgementFilter, page: PageRequest) -> Page[Judgement]:
         stmt = select(JudgementRow).where(self.scope.schools(JudgementRow.school_id))

@@ -121,3 +121,26 @@ def _listing(small: list[str], large: list[str]) -> str:
         return "\n".join("  " + " ".join(s.split())[:120] for s in statements)
 
     return f"3 pupils, {len(small)}:\n{lines(small)}\n12 pupils, {len(large)}:\n{lines(large)}"
+
+
+HISTORIES = """
+query ($id: UUID!) {
+  school(id: $id) {
+    pupils { judgements { history { version } } targets { history { status } } }
+  }
+}
+"""
+
+
+async def test_nested_histories_are_batched_not_read_per_judgement_or_target(
+    client: httpx.AsyncClient, runtime: Runtime
+) -> None:
+    counts = []
+    for size in (3, 12):
+        world = await school_with(runtime, size)
+        with counting_statements(runtime) as statements:
+            result = await data(client, world, "teacher", HISTORIES, {"id": str(world.school.id)})
+        listed = result["school"]["pupils"]
+        assert all(len(p["targets"][0]["history"]) == 1 for p in listed)  # the target was set
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts

@@ -160,7 +160,9 @@ async def test_a_concurrent_writer_makes_the_later_commit_fail_and_publish_nothi
         stored = await uow.pupils.get(w.pupil.id)
         assert stored is not None
         assert stored.forename == "Fast"
-        assert await uow.judgements.revisions(revision.judgement_id) == []
+        assert await uow.judgements.revisions([revision.judgement_id]) == {
+            revision.judgement_id: []
+        }
 
 
 async def test_unique_constraints_are_conflicts_naming_the_field(w: World) -> None:
