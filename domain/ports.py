@@ -26,6 +26,13 @@ from domain.identity import IntegrationClient, User
 from domain.judgement import Judgement, JudgementRevision
 from domain.organisation import School, Trust
 from domain.paging import Page, PageRequest
+from domain.progress import (
+    AssessmentPoint,
+    GroupCounts,
+    ProgressFact,
+    ProgressModel,
+    ReferenceCell,
+)
 from domain.pupil import Pupil
 from domain.target import OutcomeEvaluation, OutcomeTarget, Target, TargetRevision
 
@@ -148,6 +155,37 @@ class ClientRepository(Protocol):
     async def mark_used(self, client: IntegrationClient) -> None: ...
 
 
+class ProgressModelRepository(Protocol):
+    async def get(self, model_id: uuid.UUID) -> ProgressModel | None: ...
+    async def for_framework(self, framework_id: uuid.UUID) -> list[ProgressModel]: ...
+    async def add(self, model: ProgressModel) -> None: ...
+    async def retire(self, model: ProgressModel) -> None: ...
+    async def cells(self, model_id: uuid.UUID) -> list[ReferenceCell]: ...
+    async def add_cells(self, model_id: uuid.UUID, cells: Sequence[ReferenceCell]) -> None: ...
+
+
+class ProgressQueries(Protocol):
+    """Progress computed where the data is: facts per pupil and strand, counts per group."""
+
+    async def facts(
+        self,
+        point: AssessmentPoint,
+        school_ids: Sequence[uuid.UUID],
+        current_year_start: int,
+        strand_id: uuid.UUID | None = None,
+        pupil_id: uuid.UUID | None = None,
+    ) -> list[ProgressFact]: ...
+
+    async def cohort(
+        self,
+        point: AssessmentPoint,
+        school_ids: Sequence[uuid.UUID],
+        current_year_start: int,
+        strand_id: uuid.UUID | None,
+        dimensions: Sequence[str],
+    ) -> list[GroupCounts]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Nothing is kept unless the use case calls `commit`."""
 
@@ -162,6 +200,8 @@ class UnitOfWork(Protocol):
     destinations: DestinationRepository
     users: UserRepository
     clients: ClientRepository
+    progress_models: ProgressModelRepository
+    progress: ProgressQueries
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None: ...

@@ -33,6 +33,7 @@ from domain.access import Permission, Role
 from domain.destination import DestinationCategory
 from domain.judgement import JudgementKind, ModerationState
 from domain.organisation import SchoolType, TrustKind
+from domain.progress import KeyStage, ModelKind
 from domain.pupil import CharacteristicKind, Gender, Registration
 from domain.target import OutcomeRating, OutcomeSource, OutcomeStatus, TargetStatus, Term
 
@@ -47,7 +48,18 @@ metadata: MetaData = SQLModel.metadata
 
 #: Tables replicated whole to every node under Citus (no school_id distribution key).
 REFERENCE_TABLES = frozenset(
-    {"trusts", "schools", "frameworks", "strands", "steps", "users", "integration_clients"}
+    {
+        "trusts",
+        "schools",
+        "frameworks",
+        "strands",
+        "steps",
+        "users",
+        "integration_clients",
+        "progress_models",
+        "progress_rate_rules",
+        "progress_reference_cells",
+    }
 )
 
 
@@ -283,6 +295,14 @@ class JudgementRow(SQLModel, table=True):
         one_of("kind", "kind", JudgementKind),
         one_of("moderation_state", "moderation_state", ModerationState),
         Index("ix_judgements_school_id_module_id_strand_id", "school_id", "module_id", "strand_id"),
+        # a pupil's judgements on a strand in date order: baselines and progress over time
+        Index(
+            "ix_judgements_school_id_pupil_id_strand_id_assessed_on",
+            "school_id",
+            "pupil_id",
+            "strand_id",
+            "assessed_on",
+        ),
     )
 
     school_id: uuid.UUID = Field(primary_key=True)
@@ -439,6 +459,71 @@ class DestinationRow(SQLModel, table=True):
     provider: str = ""
     sustained: bool | None = None
     version: int = 1
+
+
+# --- expected-progress models (reference: they belong to a framework) -------------------
+
+
+class ProgressModelRow(SQLModel, table=True):
+    __tablename__ = "progress_models"
+    __table_args__ = (
+        UniqueConstraint("lineage", "version"),
+        one_of("kind", "kind", ModelKind),
+        Index(
+            "uq_progress_models_active",
+            "framework_id",
+            text("coalesce(pathway, '')"),
+            unique=True,
+            postgresql_where=text("active"),
+        ),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    lineage: uuid.UUID
+    version: int
+    framework_id: uuid.UUID = Field(foreign_key="frameworks.id", ondelete="CASCADE", index=True)
+    name: str
+    kind: str
+    pathway: str | None = None
+    expected_ratio: float = Field(sa_column=Column(Float, nullable=False))
+    above_ratio: float = Field(sa_column=Column(Float, nullable=False))
+    accelerated_ratio: float = Field(sa_column=Column(Float, nullable=False))
+    maintenance_counts_as_expected: bool
+    start_band_width: float = Field(sa_column=Column(Float, nullable=False))
+    age_band_years: int
+    match_primary_need: bool
+    min_peers: int
+    active: bool
+    created_at: datetime = _created()
+
+
+class RateRuleRow(SQLModel, table=True):
+    __tablename__ = "progress_rate_rules"
+    __table_args__ = (one_of("key_stage", "key_stage", KeyStage),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    model_id: uuid.UUID = Field(foreign_key="progress_models.id", ondelete="CASCADE", index=True)
+    start_min: float = Field(sa_column=Column(Float, nullable=False))
+    start_max: float = Field(sa_column=Column(Float, nullable=False))
+    rate_per_year: float = Field(sa_column=Column(Float, nullable=False))
+    key_stage: str | None = None
+
+
+class ReferenceCellRow(SQLModel, table=True):
+    __tablename__ = "progress_reference_cells"
+
+    model_id: uuid.UUID = Field(
+        primary_key=True, foreign_key="progress_models.id", ondelete="CASCADE"
+    )
+    strand_id: uuid.UUID = Field(primary_key=True, foreign_key="strands.id", ondelete="CASCADE")
+    start_band: int = Field(primary_key=True)
+    age_band: int = Field(primary_key=True)
+    primary_need: str = Field(primary_key=True)
+    learners: int
+    p25: float = Field(sa_column=Column(Float, nullable=False))
+    p50: float = Field(sa_column=Column(Float, nullable=False))
+    p75: float = Field(sa_column=Column(Float, nullable=False))
+    p90: float = Field(sa_column=Column(Float, nullable=False))
 
 
 #: Tenant tables protected by row-level security on school_id.

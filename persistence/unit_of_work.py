@@ -20,12 +20,15 @@ from domain.ports import (
     JudgementRepository,
     ModuleRepository,
     OutcomeTargetRepository,
+    ProgressModelRepository,
+    ProgressQueries,
     PupilRepository,
     SchoolRepository,
     TargetRepository,
     TrustRepository,
     UserRepository,
 )
+from persistence.analytics.queries import SqlProgressQueries
 from persistence.constraints import translate
 from persistence.repositories.destinations import SqlDestinationRepository
 from persistence.repositories.frameworks import SqlFrameworkRepository
@@ -33,6 +36,7 @@ from persistence.repositories.identity import SqlClientRepository, SqlUserReposi
 from persistence.repositories.judgements import SqlJudgementRepository
 from persistence.repositories.modules import SqlModuleRepository
 from persistence.repositories.organisation import SqlSchoolRepository, SqlTrustRepository
+from persistence.repositories.progress_models import SqlProgressModelRepository
 from persistence.repositories.pupils import SqlPupilRepository
 from persistence.repositories.targets import SqlOutcomeTargetRepository, SqlTargetRepository
 from persistence.scope import Scope
@@ -58,6 +62,8 @@ class SqlUnitOfWork:
     destinations: DestinationRepository
     users: UserRepository
     clients: ClientRepository
+    progress_models: ProgressModelRepository
+    progress: ProgressQueries
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], scope: Scope) -> None:
         self._session_factory = session_factory
@@ -95,6 +101,8 @@ class SqlUnitOfWork:
         self.destinations = SqlDestinationRepository(session, self.scope)
         self.users = SqlUserRepository(session, self.scope)
         self.clients = SqlClientRepository(session, self.scope)
+        self.progress_models = SqlProgressModelRepository(session, self.scope)
+        self.progress = SqlProgressQueries(session, self.scope)
         return self
 
     async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

@@ -8,11 +8,22 @@ from api.rest import (
     frameworks,
     judgements,
     organisation,
+    progress,
     pupils,
     targets,
     users,
 )
 
 api_router = APIRouter(prefix="/api/v1")
-for module in (auth, organisation, pupils, frameworks, judgements, targets, destinations, users):
+for module in (
+    auth,
+    organisation,
+    pupils,
+    frameworks,
+    judgements,
+    targets,
+    destinations,
+    users,
+    progress,
+):
     api_router.include_router(module.router)

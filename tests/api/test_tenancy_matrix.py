@@ -26,7 +26,15 @@ from api.runtime import Runtime
 from domain.access import Principal, Role
 from domain.calendar import AcademicYear
 from domain.destination import DestinationCategory
-from domain.services import destinations, identity, judgements, outcomes, targets
+from domain.progress import RateRule
+from domain.services import (
+    destinations,
+    identity,
+    judgements,
+    outcomes,
+    progress_models,
+    targets,
+)
 from domain.target import OutcomeSource
 from tests.factories import PASSWORD, World
 
@@ -42,6 +50,7 @@ class Victim:
     target_id: uuid.UUID
     outcome_id: uuid.UUID
     destination_id: uuid.UUID
+    model_id: uuid.UUID
     tokens: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -57,6 +66,7 @@ class Victim:
             "target_id": str(self.target_id),
             "outcome_id": str(self.outcome_id),
             "destination_id": str(self.destination_id),
+            "model_id": str(self.model_id),
         }
 
     @property
@@ -129,7 +139,15 @@ async def victim(app: FastAPI) -> Victim:
         ),
         runtime.hasher,
     )
-    victim = Victim(world, judgement.id, target.id, outcome.id, destination.id)
+    model = await progress_models.create_model(
+        uow(),
+        system,
+        progress_models.CreateModel(
+            world.framework.id,
+            progress_models.ModelSpec("Two a year", rules=(RateRule(0, 100, 2.0),)),
+        ),
+    )
+    victim = Victim(world, judgement.id, target.id, outcome.id, destination.id, model.id)
     victim.tokens = {
         "other_trust": stranger.tokens["trust_admin"],
         "other_school": runtime.tokens.issue(str(neighbour.id), "user", Role.SCHOOL_ADMIN.value),
@@ -329,6 +347,39 @@ def rest_cases(world: World) -> dict[tuple[str, str], Case]:
             NOT_VISIBLE, body=lambda ids: {"provider": "x"}, if_match=True
         ),
         ("DELETE", "/api/v1/destinations/{destination_id}"): Case.same(NOT_VISIBLE, if_match=True),
+        ("GET", "/api/v1/pupils/{pupil_id}/progress"): Case.same(NOT_VISIBLE),
+        ("GET", "/api/v1/analytics/cohort"): Case.same(
+            REFUSED,
+            query=lambda ids: {
+                "school_id": ids["school_id"],
+                "academic_year": "2023/24",
+                "module": "1",
+            },
+        ),
+        # the trust framework's models are visible to its schools; only trust admins change them
+        ("GET", "/api/v1/progress-models"): Case(
+            expect={"other_trust": NOT_VISIBLE, "other_school": frozenset({200})},
+            query=lambda ids: {"framework_id": ids["framework_id"]},
+        ),
+        ("POST", "/api/v1/progress-models"): Case(
+            expect={"other_trust": REFERENCE, "other_school": REFUSED},
+            body=lambda ids: {
+                "framework_id": ids["framework_id"],
+                "pathway": "smuggled",
+                "name": "X",
+                "rules": [{"start_min": 0, "start_max": 9, "rate_per_year": 1}],
+            },
+        ),
+        ("GET", "/api/v1/progress-models/{model_id}"): Case(
+            expect={"other_trust": NOT_VISIBLE, "other_school": frozenset({200})}
+        ),
+        ("POST", "/api/v1/progress-models/{model_id}/revision"): Case(
+            expect={"other_trust": NOT_VISIBLE, "other_school": REFUSED},
+            body=lambda ids: {
+                "name": "X",
+                "rules": [{"start_min": 0, "start_max": 9, "rate_per_year": 1}],
+            },
+        ),
         ("GET", "/api/v1/users"): Case.same(frozenset({200})),
         ("POST", "/api/v1/users"): Case.same(
             REFUSED,
@@ -411,7 +462,7 @@ async def test_refused_references_look_exactly_like_missing_ones(
 ) -> None:
     """A 422 for A's pupil is indistinguishable from a 422 for an id that never existed."""
     ids = victim.ids
-    invented = {**ids, "pupil_id": str(uuid.uuid4())}
+    invented = {key: str(uuid.uuid4()) for key in ids}
     for (method, template), case in rest_cases(victim.world).items():
         if case.expect["other_trust"] != REFERENCE:
             continue

@@ -1,0 +1,93 @@
+"""The ProgressQueries port in SQL: facts and cohort counts computed by PostgreSQL."""
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import text
+
+from domain.progress import AssessmentPoint, Band, BandCounts, GroupCounts, ProgressFact
+from persistence.analytics.cohort import cohort_sql
+from persistence.analytics.facts import FACT_COLUMNS, FactsQuery, facts_ctes
+from persistence.repositories.base import ScopedRepository
+
+
+class SqlProgressQueries(ScopedRepository):
+    def _query(
+        self,
+        point: AssessmentPoint,
+        school_ids: Sequence[uuid.UUID],
+        current_year_start: int,
+        strand_id: uuid.UUID | None,
+        pupil_id: uuid.UUID | None,
+    ) -> FactsQuery:
+        visible = [
+            s for s in school_ids if self.scope.school_ids is None or s in self.scope.school_ids
+        ]
+        return FactsQuery(
+            school_ids=tuple(visible),
+            academic_year=point.academic_year,
+            sequence=point.sequence,
+            current_year_start=current_year_start,
+            strand_id=strand_id,
+            pupil_id=pupil_id,
+        )
+
+    async def facts(
+        self,
+        point: AssessmentPoint,
+        school_ids: Sequence[uuid.UUID],
+        current_year_start: int,
+        strand_id: uuid.UUID | None = None,
+        pupil_id: uuid.UUID | None = None,
+    ) -> list[ProgressFact]:
+        query = self._query(point, school_ids, current_year_start, strand_id, pupil_id)
+        sql = facts_ctes(query) + f"SELECT {FACT_COLUMNS} FROM facts ORDER BY pupil_id, strand_id"
+        rows = (await self.session.execute(text(sql), query.params())).all()
+        return [
+            ProgressFact(
+                pupil_id=r.pupil_id,
+                school_id=r.school_id,
+                strand_id=r.strand_id,
+                framework_id=r.framework_id,
+                latest_step_id=r.step_id,
+                latest_value=r.latest_value,
+                latest_on=r.assessed_on,
+                baseline_step_id=r.baseline_step_id,
+                baseline_value=r.baseline_value,
+                baseline_on=r.baseline_on,
+                gain=r.gain,
+                days_on_roll=r.days_on_roll,
+                expected_gain=r.expected_gain,
+                band=Band(r.band),
+                model_id=r.model_id,
+                model_label=r.model_label,
+            )
+            for r in rows
+        ]
+
+    async def cohort(
+        self,
+        point: AssessmentPoint,
+        school_ids: Sequence[uuid.UUID],
+        current_year_start: int,
+        strand_id: uuid.UUID | None,
+        dimensions: Sequence[str],
+    ) -> list[GroupCounts]:
+        query = self._query(point, school_ids, current_year_start, strand_id, None)
+        rows = (
+            await self.session.execute(text(cohort_sql(query, tuple(dimensions))), query.params())
+        ).all()
+        return [
+            GroupCounts(
+                dimension=r.dimension,
+                value=r.value,
+                counts=BandCounts(
+                    judged=r.judged,
+                    measured=r.measured,
+                    expected_or_better=r.expected_or_better,
+                    above_or_better=r.above_or_better,
+                    accelerated=r.accelerated,
+                ),
+            )
+            for r in rows
+        ]
