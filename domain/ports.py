@@ -185,6 +185,13 @@ class ProgressQueries(Protocol):
         dimensions: Sequence[str],
     ) -> list[GroupCounts]: ...
 
+    async def reference_cells(
+        self,
+        model: ProgressModel,
+        school_ids: Sequence[uuid.UUID],
+        academic_years: Sequence[str],
+    ) -> list[ReferenceCell]: ...
+
 
 class UnitOfWork(Protocol):
     """One transaction. Nothing is kept unless the use case calls `commit`."""

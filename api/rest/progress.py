@@ -13,6 +13,9 @@ from api.schemas.progress import (
     ModelOut,
     ModelSpecIn,
     PupilProgressOut,
+    RebuildIn,
+    RebuiltOut,
+    ReferenceCellOut,
     StrandProgressOut,
 )
 from domain.progress import DIMENSIONS, AssessmentPoint
@@ -116,3 +119,29 @@ async def revise_model(
     set_etag(response, model.version)
     response.headers["Location"] = f"/api/v1/progress-models/{model.id}"
     return ModelOut.of(model)
+
+
+@router.post("/progress-models/{model_id}/reference", status_code=status.HTTP_201_CREATED)
+async def rebuild_reference(
+    model_id: uuid.UUID, body: RebuildIn, response: Response, uow: UowDep, principal: PrincipalDep
+) -> RebuiltOut:
+    """Recompute a percentile model's reference cells from a pool of schools and years, saved
+    as the model's next version (bands made earlier keep naming the version they used)."""
+    cmd = models_service.RebuildReference(
+        model_id, tuple(body.school_ids), tuple(body.academic_years)
+    )
+    model, cells = await models_service.rebuild_reference(uow, principal, cmd)
+    set_etag(response, model.version)
+    response.headers["Location"] = f"/api/v1/progress-models/{model.id}"
+    return RebuiltOut(model=ModelOut.of(model), cells=len(cells))
+
+
+@router.get("/progress-models/{model_id}/reference")
+async def reference_cells(
+    model_id: uuid.UUID, uow: UowDep, principal: PrincipalDep
+) -> list[ReferenceCellOut]:
+    """The reference cells a percentile model version compares pupils with."""
+    return [
+        ReferenceCellOut.of(c)
+        for c in await models_service.reference_cells(uow, principal, model_id)
+    ]

@@ -13,6 +13,7 @@ from domain.progress import (
     ProgressFact,
     ProgressModel,
     RateRule,
+    ReferenceCell,
     Thresholds,
 )
 from domain.services.progress import CohortReport, CohortSnapshot, GroupResult, Percentages
@@ -249,3 +250,45 @@ class CohortOut(BaseModel):
             last_year=SnapshotOut.of(r.last_year) if r.last_year else None,
             change=PercentagesOut.of(r.change),
         )
+
+
+class RebuildIn(InputModel):
+    school_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=500,
+        description="the pool; default every school that can use it",
+    )
+    academic_years: list[str] = Field(
+        default_factory=list, max_length=10, description="default: the three years before this one"
+    )
+
+
+class ReferenceCellOut(BaseModel):
+    strand_id: uuid.UUID
+    start_band: int = Field(description="floor(starting value / start_band_width)")
+    age_band: int = Field(description="age at the start // age_band_years")
+    primary_need: str
+    learners: int
+    p25: float = Field(description="steps per year")
+    p50: float
+    p75: float
+    p90: float
+
+    @classmethod
+    def of(cls, c: ReferenceCell) -> "ReferenceCellOut":
+        return cls(
+            strand_id=c.strand_id,
+            start_band=c.start_band,
+            age_band=c.age_band,
+            primary_need=c.primary_need,
+            learners=c.learners,
+            p25=round(c.p25, 4),
+            p50=round(c.p50, 4),
+            p75=round(c.p75, 4),
+            p90=round(c.p90, 4),
+        )
+
+
+class RebuiltOut(BaseModel):
+    model: ModelOut
+    cells: int

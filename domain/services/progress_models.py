@@ -2,14 +2,18 @@
 version; the old one is kept for the results it made), read and list them."""
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from domain.access import Permission, Principal
+from domain.calendar import AcademicYear
+from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import Conflict, InvariantViolation, invalid
+from domain.filters import SchoolFilter
 from domain.framework import Framework
 from domain.ids import new_id
+from domain.paging import PageRequest
 from domain.ports import UnitOfWork
-from domain.progress import ModelKind, ProgressModel, RateRule, Thresholds
+from domain.progress import ModelKind, ProgressModel, RateRule, ReferenceCell, Thresholds
 from domain.services.references import found
 
 
@@ -127,3 +131,71 @@ async def list_models(
     async with uow:
         found(await uow.frameworks.get(framework_id), "framework", framework_id)
         return await uow.progress_models.for_framework(framework_id)
+
+
+@dataclass(frozen=True, slots=True)
+class RebuildReference:
+    """Recompute a percentile model's reference cells from the judgements of `school_ids`
+    (default: every school the caller sees that can use the framework) in `academic_years`
+    (default: the three academic years before the current one)."""
+
+    model_id: uuid.UUID
+    school_ids: tuple[uuid.UUID, ...] = ()
+    academic_years: tuple[str, ...] = ()
+
+
+async def rebuild_reference(
+    uow: UnitOfWork, actor: Principal, cmd: RebuildReference, clock: Clock = SYSTEM_CLOCK
+) -> tuple[ProgressModel, list[ReferenceCell]]:
+    """Save the model's next version with freshly computed cells (the old version keeps its)."""
+    years = cmd.academic_years or tuple(
+        AcademicYear(AcademicYear.containing(clock.today()).start_year - back).label
+        for back in (3, 2, 1)
+    )
+    for year in years:
+        AcademicYear.parse(year, "academic_years")
+    async with uow:
+        current = found(await uow.progress_models.get(cmd.model_id), "progress model", cmd.model_id)
+        framework = found(await uow.frameworks.get(current.framework_id), "framework", cmd.model_id)
+        _require_manager(actor, framework)
+        if current.kind is not ModelKind.PERCENTILE:
+            raise invalid("model_id", "only percentile models have reference data", "model.kind")
+        if not current.active:
+            raise Conflict(f"{current.label} has been superseded; rebuild the current version")
+        pool = await _pool(uow, actor, framework, cmd.school_ids)
+        cells = await uow.progress.reference_cells(current, pool, years)
+        revised = replace(current, id=new_id(), version=current.version + 1)
+        await uow.progress_models.retire(current)
+        await uow.progress_models.add(revised)
+        await uow.progress_models.add_cells(revised.id, cells)
+        await uow.commit()
+    return revised, cells
+
+
+async def _pool(
+    uow: UnitOfWork, actor: Principal, framework: Framework, asked: tuple[uuid.UUID, ...]
+) -> list[uuid.UUID]:
+    """The schools whose pupils are the similar learners: those asked for, else all the caller
+    sees that can use the framework (its school, or its trust's schools)."""
+    if framework.school_id is not None:
+        candidates = [framework.school_id]
+    else:
+        page = await uow.schools.matching(
+            SchoolFilter(trust_id=framework.trust_id), PageRequest(500)
+        )
+        candidates = [s.id for s in page.items]
+    if asked:
+        if outside := set(asked) - set(candidates):
+            listed = ", ".join(sorted(str(s) for s in outside))
+            raise invalid("school_ids", f"cannot use this framework: {listed}", "reference")
+        return sorted(asked)
+    return sorted(candidates)
+
+
+async def reference_cells(
+    uow: UnitOfWork, actor: Principal, model_id: uuid.UUID
+) -> list[ReferenceCell]:
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        found(await uow.progress_models.get(model_id), "progress model", model_id)
+        return await uow.progress_models.cells(model_id)

@@ -5,9 +5,18 @@ from collections.abc import Sequence
 
 from sqlalchemy import text
 
-from domain.progress import AssessmentPoint, Band, BandCounts, GroupCounts, ProgressFact
+from domain.progress import (
+    AssessmentPoint,
+    Band,
+    BandCounts,
+    GroupCounts,
+    ProgressFact,
+    ProgressModel,
+    ReferenceCell,
+)
 from persistence.analytics.cohort import cohort_sql
 from persistence.analytics.facts import FACT_COLUMNS, FactsQuery, facts_ctes
+from persistence.analytics.reference import REFERENCE_SQL, ReferenceQuery
 from persistence.repositories.base import ScopedRepository
 
 
@@ -61,6 +70,39 @@ class SqlProgressQueries(ScopedRepository):
                 band=Band(r.band),
                 model_id=r.model_id,
                 model_label=r.model_label,
+            )
+            for r in rows
+        ]
+
+    async def reference_cells(
+        self,
+        model: ProgressModel,
+        school_ids: Sequence[uuid.UUID],
+        academic_years: Sequence[str],
+    ) -> list[ReferenceCell]:
+        visible = tuple(
+            s for s in school_ids if self.scope.school_ids is None or s in self.scope.school_ids
+        )
+        query = ReferenceQuery(
+            school_ids=visible,
+            framework_id=model.framework_id,
+            academic_years=tuple(academic_years),
+            start_band_width=model.start_band_width,
+            age_band_years=model.age_band_years,
+            match_primary_need=model.match_primary_need,
+        )
+        rows = (await self.session.execute(text(REFERENCE_SQL), query.params())).all()
+        return [
+            ReferenceCell(
+                strand_id=r.strand_id,
+                start_band=r.start_band,
+                age_band=r.age_band,
+                primary_need=r.primary_need,
+                learners=r.learners,
+                p25=r.p25,
+                p50=r.p50,
+                p75=r.p75,
+                p90=r.p90,
             )
             for r in rows
         ]

@@ -380,6 +380,12 @@ def rest_cases(world: World) -> dict[tuple[str, str], Case]:
                 "rules": [{"start_min": 0, "start_max": 9, "rate_per_year": 1}],
             },
         ),
+        ("POST", "/api/v1/progress-models/{model_id}/reference"): Case(
+            expect={"other_trust": NOT_VISIBLE, "other_school": REFUSED}, body=lambda ids: {}
+        ),
+        ("GET", "/api/v1/progress-models/{model_id}/reference"): Case(
+            expect={"other_trust": NOT_VISIBLE, "other_school": frozenset({200})}
+        ),
         ("GET", "/api/v1/users"): Case.same(frozenset({200})),
         ("POST", "/api/v1/users"): Case.same(
             REFUSED,
