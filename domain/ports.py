@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Protocol, Self
 
 from domain.calendar import Module
+from domain.data_quality import MissingJudgement
 from domain.destination import Destination
 from domain.filters import (
     DestinationFilter,
@@ -193,6 +194,16 @@ class ProgressQueries(Protocol):
     ) -> list[ReferenceCell]: ...
 
 
+class DataQualityQueries(Protocol):
+    async def missing_judgements(
+        self,
+        point: AssessmentPoint,
+        school_ids: Sequence[uuid.UUID],
+        strand_id: uuid.UUID | None,
+        limit: int,
+    ) -> tuple[list[MissingJudgement], dict[uuid.UUID | None, int]]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Nothing is kept unless the use case calls `commit`."""
 
@@ -209,6 +220,7 @@ class UnitOfWork(Protocol):
     clients: ClientRepository
     progress_models: ProgressModelRepository
     progress: ProgressQueries
+    quality: DataQualityQueries
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None: ...

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from domain.ports import (
     ClientRepository,
+    DataQualityQueries,
     DestinationRepository,
     FrameworkRepository,
     JudgementRepository,
@@ -28,6 +29,7 @@ from domain.ports import (
     TrustRepository,
     UserRepository,
 )
+from persistence.analytics.quality import SqlDataQualityQueries
 from persistence.analytics.queries import SqlProgressQueries
 from persistence.constraints import translate
 from persistence.repositories.destinations import SqlDestinationRepository
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
     clients: ClientRepository
     progress_models: ProgressModelRepository
     progress: ProgressQueries
+    quality: DataQualityQueries
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], scope: Scope) -> None:
         self._session_factory = session_factory
@@ -103,6 +106,7 @@ class SqlUnitOfWork:
         self.clients = SqlClientRepository(session, self.scope)
         self.progress_models = SqlProgressModelRepository(session, self.scope)
         self.progress = SqlProgressQueries(session, self.scope)
+        self.quality = SqlDataQualityQueries(session, self.scope)
         return self
 
     async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

@@ -10,6 +10,7 @@ from api.rest import (
     organisation,
     progress,
     pupils,
+    quality,
     targets,
     users,
 )
@@ -25,5 +26,6 @@ for module in (
     destinations,
     users,
     progress,
+    quality,
 ):
     api_router.include_router(module.router)

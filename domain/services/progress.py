@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from domain.access import Permission, Principal
 from domain.calendar import AcademicYear
 from domain.clock import SYSTEM_CLOCK, Clock
+from domain.data_quality import MissingReport
 from domain.errors import InvariantViolation, Problem, invalid
 from domain.filters import ModuleFilter, SchoolFilter
 from domain.paging import PageRequest
@@ -211,3 +212,22 @@ async def pupil_progress(
         point = point or await latest_point(uow, pupil.school_id, clock)
         facts = await uow.progress.facts(point, [pupil.school_id], current, pupil_id=pupil.id)
     return point, facts
+
+
+async def missing_judgements(
+    uow: UnitOfWork,
+    actor: Principal,
+    point: AssessmentPoint,
+    school_id: uuid.UUID | None = None,
+    trust_id: uuid.UUID | None = None,
+    strand_id: uuid.UUID | None = None,
+    limit: int = 500,
+) -> MissingReport:
+    """Pupils on roll at the point who lack a judgement on a strand their school uses for them."""
+    AcademicYear.parse(point.academic_year)
+    if not 1 <= limit <= 5000:
+        raise invalid("limit", "between 1 and 5000", "range")
+    async with uow:
+        schools = await analysis_schools(uow, actor, school_id, trust_id)
+        items, by_strand = await uow.quality.missing_judgements(point, schools, strand_id, limit)
+    return MissingReport(point, schools, sum(by_strand.values()), by_strand, items)

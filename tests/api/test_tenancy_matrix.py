@@ -386,6 +386,10 @@ def rest_cases(world: World) -> dict[tuple[str, str], Case]:
         ("GET", "/api/v1/progress-models/{model_id}/reference"): Case(
             expect={"other_trust": NOT_VISIBLE, "other_school": frozenset({200})}
         ),
+        ("GET", "/api/v1/analytics/missing-judgements"): Case.same(
+            REFUSED,
+            query=lambda ids: {"school_id": ids["school_id"], "academic_year": "2023/24", "module": "1"},
+        ),
         ("GET", "/api/v1/users"): Case.same(frozenset({200})),
         ("POST", "/api/v1/users"): Case.same(
             REFUSED,
