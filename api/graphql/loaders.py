@@ -24,7 +24,8 @@ from domain.judgement import Judgement, JudgementRevision
 from domain.organisation import School
 from domain.ports import UnitOfWork
 from domain.privacy import PupilView
-from domain.services import batches
+from domain.progress import AssessmentPoint, ProgressFact
+from domain.services import batches, progress
 from domain.target import Target, TargetRevision
 
 T = TypeVar("T")
@@ -71,6 +72,9 @@ class Loaders:
         self.target_history: DataLoader[uuid.UUID, list[TargetRevision]] = self._grouped(
             batches.target_histories
         )
+        self.school_progress: DataLoader[tuple[uuid.UUID, AssessmentPoint], list[ProgressFact]] = (
+            DataLoader(self._school_progress)
+        )
 
     def _one(
         self,
@@ -95,6 +99,14 @@ class Loaders:
             return [grouped.get(key, []) for key in keys]
 
         return DataLoader(load)
+
+    async def _school_progress(
+        self, keys: list[tuple[uuid.UUID, AssessmentPoint]]
+    ) -> list[list[ProgressFact]]:
+        found = await progress.school_facts(
+            self._runtime.uow_for(self._principal), self._principal, keys
+        )
+        return [found[key] for key in keys]
 
     async def _pupils(self, keys: list[uuid.UUID]) -> list[PupilView | None]:
         found = await batches.pupils(

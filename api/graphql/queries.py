@@ -8,6 +8,7 @@ import strawberry
 
 from api.dependencies import decode_cursor, encode_cursor
 from api.errors import ApiProblem
+from api.graphql.analytics import AnalyticsQuery
 from api.graphql.types import (
     Connection,
     Ctx,
@@ -83,7 +84,7 @@ class Me:
 
 
 @strawberry.type
-class Query:
+class Query(AnalyticsQuery):
     @strawberry.field(description="who this token speaks for and what it can reach")
     def me(self, info: Ctx) -> Me:
         p = info.context.principal

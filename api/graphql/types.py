@@ -7,7 +7,7 @@ whatever the number of pupils.
 
 import uuid
 from datetime import date, datetime
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Generic, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -26,6 +26,9 @@ from domain.privacy import PupilView
 from domain.services import frameworks as frameworks_service
 from domain.services import modules as modules_service
 from domain.services import organisation as organisation_service
+
+if TYPE_CHECKING:
+    from api.graphql.analytics import StrandProgress
 
 Ctx = Info[Context, None]
 N = TypeVar("N")
@@ -481,6 +484,15 @@ class Pupil:
             for t in found
             if academic_year is None or t.academic_year.label == academic_year
         ]
+
+    @strawberry.field(description="each strand's progress at module `module` of `academic_year`")
+    async def progress(
+        self, info: Ctx, academic_year: str, module: int
+    ) -> list[Annotated["StrandProgress", strawberry.lazy("api.graphql.analytics")]]:
+        # imported here: the analytics types build on these ones
+        from api.graphql.analytics import pupil_progress
+
+        return await pupil_progress(info, self.id, self.school_id, academic_year, module)
 
     @strawberry.field
     async def school(self, info: Ctx) -> "School | None":

@@ -388,7 +388,11 @@ def rest_cases(world: World) -> dict[tuple[str, str], Case]:
         ),
         ("GET", "/api/v1/analytics/missing-judgements"): Case.same(
             REFUSED,
-            query=lambda ids: {"school_id": ids["school_id"], "academic_year": "2023/24", "module": "1"},
+            query=lambda ids: {
+                "school_id": ids["school_id"],
+                "academic_year": "2023/24",
+                "module": "1",
+            },
         ),
         ("GET", "/api/v1/users"): Case.same(frozenset({200})),
         ("POST", "/api/v1/users"): Case.same(
@@ -514,6 +518,14 @@ QUERIES: dict[str, str] = {
     "targets": "query($s: UUID) { targets(schoolId: $s) { nodes { id } } }",
     "outcomeTargets": "query($p: UUID) { outcomeTargets(pupilId: $p) { nodes { id } } }",
     "destinations": "query($s: UUID) { destinations(schoolId: $s) { nodes { id } } }",
+    "cohortAnalysis": (
+        'query($s: UUID) { cohortAnalysis(academicYear: "2023/24", module: 1, schoolId: $s)'
+        " { schoolIds thisYear { cohort { measured } } } }"
+    ),
+    "missingJudgements": (
+        'query($s: UUID) { missingJudgements(academicYear: "2023/24", module: 1, schoolId: $s)'
+        " { total items { pupilId } } }"
+    ),
 }
 
 MUTATIONS: dict[str, str] = {
@@ -551,6 +563,8 @@ def _graphql_variables(name: str, victim: Victim) -> dict[str, Any]:
         "targets": {"s": ids["school_id"]},
         "outcomeTargets": {"p": ids["pupil_id"]},
         "destinations": {"s": ids["school_id"]},
+        "cohortAnalysis": {"s": ids["school_id"]},
+        "missingJudgements": {"s": ids["school_id"]},
         "recordJudgement": {"input": {**_judgement_body(ids, world)}},
         "correctJudgement": {
             "input": {"judgementId": ids["judgement_id"], "reason": "x", "note": "x"}
