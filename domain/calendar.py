@@ -49,6 +49,24 @@ class AcademicYear:
         return self.label
 
 
+#: The academic years a report may be about: their dates exist, and pupils' records do too.
+REPORTING_YEARS = range(1990, 2100)
+
+
+def reporting_year(text: str, field: str = "academic_year") -> AcademicYear:
+    """An academic year to report on, e.g. a leaving year: well written and within
+    REPORTING_YEARS (0000/01 is well written, but its 1 September does not exist)."""
+    year = AcademicYear.parse(text, field)
+    if year.start_year not in REPORTING_YEARS:
+        first, last = REPORTING_YEARS[0], REPORTING_YEARS[-1]
+        raise invalid(
+            field,
+            f"between {AcademicYear(first).label} and {AcademicYear(last).label}",
+            "academic_year",
+        )
+    return year
+
+
 @dataclass(slots=True)
 class Module:
     id: uuid.UUID

@@ -72,3 +72,29 @@ class Destination:
         if len(self.provider) > 200:
             found.append(Problem("provider", "at most 200 characters", "too_long"))
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class LeaverQuery:
+    """Leavers of `school_ids` whose leaving date is within left_from..left_to (either may be
+    open) and, when given, whose year group at leaving is `year_group_at_leaving`."""
+
+    school_ids: tuple[uuid.UUID, ...]
+    left_from: date | None = None
+    left_to: date | None = None
+    year_group_at_leaving: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryCount:
+    """How many leavers went to one category, and how many of those were sustained (true),
+    not sustained (false) or not yet checked (null)."""
+
+    category: DestinationCategory
+    leavers: int
+    sustained: int
+    not_sustained: int
+
+    @property
+    def not_checked(self) -> int:
+        return self.leavers - self.sustained - self.not_sustained

@@ -8,6 +8,7 @@ from domain.calendar import AcademicYear
 from domain.destination import DestinationCategory
 from domain.judgement import JudgementKind
 from domain.pupil import normalise_year_group
+from domain.qualification import EntryStatus, QualificationKind, QualificationLevel
 from domain.target import OutcomeStatus, TargetStatus
 
 
@@ -89,3 +90,28 @@ class DestinationFilter:
         if self.year_group_at_leaving is not None:
             value = normalise_year_group(self.year_group_at_leaving)
             object.__setattr__(self, "year_group_at_leaving", value)
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceFilter:
+    school_id: uuid.UUID | None = None
+    pupil_id: uuid.UUID | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QualificationFilter:
+    school_id: uuid.UUID | None = None
+    pupil_id: uuid.UUID | None = None
+    status: EntryStatus | None = None
+    level: QualificationLevel | None = None
+    kind: QualificationKind | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureFilter:
+    """Measures owned by `school_id` or by its trust, or by `trust_id`."""
+
+    school_id: uuid.UUID | None = None
+    trust_id: uuid.UUID | None = None

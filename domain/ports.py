@@ -9,22 +9,34 @@ import uuid
 from collections.abc import Sequence
 from typing import Protocol, Self
 
+from domain.attendance import (
+    AttendanceMark,
+    AttendanceQuery,
+    GroupAttendance,
+    MarksWritten,
+    PupilAttendance,
+)
 from domain.calendar import Module
 from domain.data_quality import MissingJudgement
-from domain.destination import Destination
+from domain.destination import CategoryCount, Destination, LeaverQuery
 from domain.filters import (
+    AttendanceFilter,
     DestinationFilter,
     FrameworkFilter,
     JudgementFilter,
+    MeasureFilter,
     ModuleFilter,
     OutcomeTargetFilter,
     PupilFilter,
+    QualificationFilter,
     SchoolFilter,
     TargetFilter,
 )
+from domain.flags import FlagCheck, FlagQuery, Worklist
 from domain.framework import Framework, Step, Strand
 from domain.identity import IntegrationClient, User
 from domain.judgement import Judgement, JudgementRevision
+from domain.measure import MeasureCounts, MeasureDefinition, MeasureQuery
 from domain.organisation import School, Trust
 from domain.paging import Page, PageRequest
 from domain.progress import (
@@ -35,7 +47,10 @@ from domain.progress import (
     ReferenceCell,
 )
 from domain.pupil import Pupil
+from domain.qualification import PassCounts, PassRateQuery, QualificationEntry
 from domain.target import OutcomeEvaluation, OutcomeTarget, Target, TargetRevision
+from domain.target_progress import TargetProgress, TargetProgressQuery, TrackStatus
+from domain.target_suggestion import PupilSuggestions, SuggestionQuery
 
 
 class TrustRepository(Protocol):
@@ -193,6 +208,31 @@ class ProgressQueries(Protocol):
         academic_years: Sequence[str],
     ) -> list[ReferenceCell]: ...
 
+    async def flag_checks(self, query: FlagQuery) -> list[FlagCheck]:
+        """CoP 6.17 flags and their evidence for every pupil-strand judged at the point."""
+        ...
+
+    async def flag_worklist(self, query: FlagQuery) -> Worklist:
+        """Only the flagged pupil-strands (of `query.flag`, if given), with counts over all."""
+        ...
+
+    async def target_progress(
+        self, query: TargetProgressQuery, page: PageRequest
+    ) -> Page[TargetProgress]:
+        """Current targets of the year with their projection and status, in target id order."""
+        ...
+
+    async def target_progress_counts(self, query: TargetProgressQuery) -> dict[TrackStatus, int]:
+        """How many of the query's targets have each status (the status filter is ignored)."""
+        ...
+
+    async def target_suggestions(
+        self, query: SuggestionQuery, page: PageRequest | None = None
+    ) -> Page[PupilSuggestions]:
+        """Pupils on roll when the year starts, in id order, each with a row per strand that
+        has a percentile model; every pupil the query matches when `page` is None."""
+        ...
+
 
 class DataQualityQueries(Protocol):
     async def missing_judgements(
@@ -202,6 +242,44 @@ class DataQualityQueries(Protocol):
         strand_id: uuid.UUID | None,
         limit: int,
     ) -> tuple[list[MissingJudgement], dict[uuid.UUID | None, int]]: ...
+
+
+class AttendanceRepository(Protocol):
+    async def upsert(self, marks: Sequence[AttendanceMark]) -> MarksWritten:
+        """Insert each mark, or change the code of the pupil's mark for that date and session."""
+        ...
+
+    async def matching(
+        self, filter: AttendanceFilter, page: PageRequest
+    ) -> Page[AttendanceMark]: ...
+
+
+class QualificationRepository(Protocol):
+    async def get(self, entry_id: uuid.UUID) -> QualificationEntry | None: ...
+    async def add(self, entry: QualificationEntry) -> None: ...
+    async def update(self, entry: QualificationEntry, previous_version: int) -> None: ...
+    async def delete(self, entry: QualificationEntry) -> None: ...
+    async def matching(
+        self, filter: QualificationFilter, page: PageRequest
+    ) -> Page[QualificationEntry]: ...
+
+
+class MeasureRepository(Protocol):
+    async def get(self, measure_id: uuid.UUID) -> MeasureDefinition | None: ...
+    async def add(self, measure: MeasureDefinition) -> None: ...
+    async def matching(
+        self, filter: MeasureFilter, page: PageRequest
+    ) -> Page[MeasureDefinition]: ...
+
+
+class SummaryQueries(Protocol):
+    """Attendance, qualifications, measures and destinations counted where the data is."""
+
+    async def attendance_of_pupils(self, query: AttendanceQuery) -> list[PupilAttendance]: ...
+    async def attendance_of_groups(self, query: AttendanceQuery) -> list[GroupAttendance]: ...
+    async def pass_rates(self, query: PassRateQuery) -> list[PassCounts]: ...
+    async def measure(self, query: MeasureQuery) -> list[MeasureCounts]: ...
+    async def destinations(self, query: LeaverQuery) -> list[CategoryCount]: ...
 
 
 class UnitOfWork(Protocol):
@@ -221,6 +299,10 @@ class UnitOfWork(Protocol):
     progress_models: ProgressModelRepository
     progress: ProgressQueries
     quality: DataQualityQueries
+    attendance: AttendanceRepository
+    qualifications: QualificationRepository
+    measures: MeasureRepository
+    summaries: SummaryQueries
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None: ...

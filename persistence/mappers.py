@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from domain.access import Permission, Role
+from domain.attendance import AttendanceMark, Session
 from domain.calendar import AcademicYear, Module
 from domain.destination import Destination, DestinationCategory
 from domain.framework import Framework, Step, Strand
@@ -17,6 +18,7 @@ from domain.judgement import (
     Moderation,
     ModerationState,
 )
+from domain.measure import MeasureDefinition, Subgroup
 from domain.organisation import School, SchoolType, Trust, TrustKind
 from domain.pupil import (
     Characteristic,
@@ -25,6 +27,12 @@ from domain.pupil import (
     Gender,
     Pupil,
     Registration,
+)
+from domain.qualification import (
+    EntryStatus,
+    QualificationEntry,
+    QualificationKind,
+    QualificationLevel,
 )
 from domain.target import (
     OutcomeEvaluation,
@@ -38,6 +46,7 @@ from domain.target import (
     Term,
 )
 from persistence.tables import (
+    AttendanceMarkRow,
     CharacteristicRow,
     DestinationRow,
     EnrolmentRow,
@@ -45,10 +54,12 @@ from persistence.tables import (
     IntegrationClientRow,
     JudgementRevisionRow,
     JudgementRow,
+    MeasureDefinitionRow,
     ModuleRow,
     OutcomeEvaluationRow,
     OutcomeTargetRow,
     PupilRow,
+    QualificationEntryRow,
     SchoolRow,
     StepRow,
     StrandRow,
@@ -566,4 +577,90 @@ def client_values(c: IntegrationClient) -> dict[str, Any]:
         "created_at": c.created_at,
         "revoked_at": c.revoked_at,
         "last_used_at": c.last_used_at,
+    }
+
+
+# --- attendance, qualifications and measures ------------------------------------------------
+
+
+def mark_from_row(row: AttendanceMarkRow) -> AttendanceMark:
+    return AttendanceMark(
+        id=row.id,
+        school_id=row.school_id,
+        pupil_id=row.pupil_id,
+        date=row.session_date,
+        session=Session(row.session),
+        code=row.code,
+    )
+
+
+def qualification_from_row(row: QualificationEntryRow) -> QualificationEntry:
+    return QualificationEntry(
+        id=row.id,
+        school_id=row.school_id,
+        pupil_id=row.pupil_id,
+        awarding_body=row.awarding_body,
+        title=row.title,
+        subject=row.subject,
+        level=QualificationLevel(row.level),
+        kind=QualificationKind(row.kind),
+        status=EntryStatus(row.status),
+        result=row.result,
+        awarded_on=row.awarded_on,
+        version=row.version,
+    )
+
+
+def qualification_values(q: QualificationEntry) -> dict[str, Any]:
+    return {
+        "school_id": q.school_id,
+        "id": q.id,
+        "pupil_id": q.pupil_id,
+        "awarding_body": q.awarding_body,
+        "title": q.title,
+        "subject": q.subject,
+        "level": q.level.value,
+        "kind": q.kind.value,
+        "status": q.status.value,
+        "result": q.result,
+        "awarded_on": q.awarded_on,
+        "version": q.version,
+    }
+
+
+def measure_from_row(row: MeasureDefinitionRow) -> MeasureDefinition:
+    return MeasureDefinition(
+        id=row.id,
+        name=row.name,
+        description=row.description,
+        trust_id=row.trust_id,
+        school_id=row.school_id,
+        year_group_at_leaving=row.year_group_at_leaving,
+        min_terms_on_programme=row.min_terms_on_programme,
+        programme_years=row.programme_years,
+        min_qualifications=row.min_qualifications,
+        min_level=QualificationLevel(row.min_level),
+        require_english_and_maths=row.require_english_and_maths,
+        excluding_id=row.excluding_id,
+        subgroups=tuple(Subgroup(s) for s in row.subgroups),
+        version=row.version,
+    )
+
+
+def measure_values(m: MeasureDefinition) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "name": m.name,
+        "description": m.description,
+        "trust_id": m.trust_id,
+        "school_id": m.school_id,
+        "year_group_at_leaving": m.year_group_at_leaving,
+        "min_terms_on_programme": m.min_terms_on_programme,
+        "programme_years": m.programme_years,
+        "min_qualifications": m.min_qualifications,
+        "min_level": m.min_level.value,
+        "require_english_and_maths": m.require_english_and_maths,
+        "excluding_id": m.excluding_id,
+        "subgroups": [s.value for s in m.subgroups],
+        "version": m.version,
     }

@@ -30,11 +30,14 @@ from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlmodel import Field, SQLModel
 
 from domain.access import Permission, Role
+from domain.attendance import Session
 from domain.destination import DestinationCategory
 from domain.judgement import JudgementKind, ModerationState
+from domain.measure import Subgroup
 from domain.organisation import SchoolType, TrustKind
 from domain.progress import KeyStage, ModelKind
 from domain.pupil import CharacteristicKind, Gender, Registration
+from domain.qualification import EntryStatus, QualificationKind, QualificationLevel
 from domain.target import OutcomeRating, OutcomeSource, OutcomeStatus, TargetStatus, Term
 
 SQLModel.metadata.naming_convention = {
@@ -59,6 +62,7 @@ REFERENCE_TABLES = frozenset(
         "progress_models",
         "progress_rate_rules",
         "progress_reference_cells",
+        "measure_definitions",
     }
 )
 
@@ -459,6 +463,81 @@ class DestinationRow(SQLModel, table=True):
     provider: str = ""
     sustained: bool | None = None
     version: int = 1
+
+
+class AttendanceMarkRow(SQLModel, table=True):
+    """One register mark; the code's statistical category is domain data (domain.attendance)."""
+
+    __tablename__ = "attendance_marks"
+    __table_args__ = (
+        _tenant_fk(["pupil_id"], "pupils"),
+        UniqueConstraint("school_id", "pupil_id", "session_date", "session"),
+        one_of("session", "session", Session),
+        # a school's registers over a period: every summary scans by date
+        Index("ix_attendance_marks_school_id_session_date", "school_id", "session_date"),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True)
+    id: uuid.UUID = Field(primary_key=True)
+    pupil_id: uuid.UUID
+    session_date: date
+    session: str
+    code: str
+
+
+class QualificationEntryRow(SQLModel, table=True):
+    __tablename__ = "qualification_entries"
+    __table_args__ = (
+        _tenant_fk(["pupil_id"], "pupils"),
+        one_of("level", "level", QualificationLevel),
+        one_of("kind", "kind", QualificationKind),
+        one_of("status", "status", EntryStatus),
+        Index("ix_qualification_entries_school_id_pupil_id", "school_id", "pupil_id"),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True)
+    id: uuid.UUID = Field(primary_key=True)
+    pupil_id: uuid.UUID
+    awarding_body: str
+    title: str
+    subject: str = ""
+    level: str
+    kind: str
+    status: str
+    result: str | None = None
+    awarded_on: date | None = None
+    version: int = 1
+
+
+# --- measure definitions (reference: owned by a trust or a school, like frameworks) -------
+
+
+class MeasureDefinitionRow(SQLModel, table=True):
+    __tablename__ = "measure_definitions"
+    __table_args__ = (
+        CheckConstraint("(trust_id IS NULL) <> (school_id IS NULL)", name="one_owner"),
+        one_of("min_level", "min_level", QualificationLevel),
+        CheckConstraint(
+            "subgroups <@ ARRAY[" + ", ".join(f"'{s.value}'" for s in Subgroup) + "]::text[]",
+            name="subgroups",
+        ),
+    )
+
+    id: uuid.UUID = Field(primary_key=True)
+    trust_id: uuid.UUID | None = Field(default=None, foreign_key="trusts.id", index=True)
+    school_id: uuid.UUID | None = Field(default=None, foreign_key="schools.id", index=True)
+    name: str
+    description: str = ""
+    year_group_at_leaving: str
+    min_terms_on_programme: int
+    programme_years: int
+    min_qualifications: int
+    min_level: str
+    require_english_and_maths: bool
+    excluding_id: uuid.UUID | None = Field(default=None, foreign_key="measure_definitions.id")
+    subgroups: list[str] = Field(sa_column=Column(ARRAY(Text), nullable=False))
+    version: int = 1
+    created_at: datetime = _created()
 
 
 # --- expected-progress models (reference: they belong to a framework) -------------------

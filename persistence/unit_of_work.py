@@ -14,32 +14,40 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, SessionTransaction
 
 from domain.ports import (
+    AttendanceRepository,
     ClientRepository,
     DataQualityQueries,
     DestinationRepository,
     FrameworkRepository,
     JudgementRepository,
+    MeasureRepository,
     ModuleRepository,
     OutcomeTargetRepository,
     ProgressModelRepository,
     ProgressQueries,
     PupilRepository,
+    QualificationRepository,
     SchoolRepository,
+    SummaryQueries,
     TargetRepository,
     TrustRepository,
     UserRepository,
 )
 from persistence.analytics.quality import SqlDataQualityQueries
 from persistence.analytics.queries import SqlProgressQueries
+from persistence.analytics.summaries import SqlSummaryQueries
 from persistence.constraints import translate
+from persistence.repositories.attendance import SqlAttendanceRepository
 from persistence.repositories.destinations import SqlDestinationRepository
 from persistence.repositories.frameworks import SqlFrameworkRepository
 from persistence.repositories.identity import SqlClientRepository, SqlUserRepository
 from persistence.repositories.judgements import SqlJudgementRepository
+from persistence.repositories.measures import SqlMeasureRepository
 from persistence.repositories.modules import SqlModuleRepository
 from persistence.repositories.organisation import SqlSchoolRepository, SqlTrustRepository
 from persistence.repositories.progress_models import SqlProgressModelRepository
 from persistence.repositories.pupils import SqlPupilRepository
+from persistence.repositories.qualifications import SqlQualificationRepository
 from persistence.repositories.targets import SqlOutcomeTargetRepository, SqlTargetRepository
 from persistence.scope import Scope
 
@@ -67,6 +75,10 @@ class SqlUnitOfWork:
     progress_models: ProgressModelRepository
     progress: ProgressQueries
     quality: DataQualityQueries
+    attendance: AttendanceRepository
+    qualifications: QualificationRepository
+    measures: MeasureRepository
+    summaries: SummaryQueries
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], scope: Scope) -> None:
         self._session_factory = session_factory
@@ -107,6 +119,10 @@ class SqlUnitOfWork:
         self.progress_models = SqlProgressModelRepository(session, self.scope)
         self.progress = SqlProgressQueries(session, self.scope)
         self.quality = SqlDataQualityQueries(session, self.scope)
+        self.attendance = SqlAttendanceRepository(session, self.scope)
+        self.qualifications = SqlQualificationRepository(session, self.scope)
+        self.measures = SqlMeasureRepository(session, self.scope)
+        self.summaries = SqlSummaryQueries(session, self.scope)
         return self
 
     async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

@@ -3,14 +3,20 @@
 from fastapi import APIRouter
 
 from api.rest import (
+    attendance,
     auth,
     destinations,
+    flags,
     frameworks,
     judgements,
+    measures,
     organisation,
     progress,
     pupils,
+    qualifications,
     quality,
+    target_progress,
+    target_suggestions,
     targets,
     users,
 )
@@ -22,10 +28,17 @@ for module in (
     pupils,
     frameworks,
     judgements,
+    # before targets: /targets/progress and /targets/suggestions are not /targets/{target_id}
+    target_progress,
+    target_suggestions,
     targets,
     destinations,
+    attendance,
+    qualifications,
+    measures,
     users,
     progress,
+    flags,
     quality,
 ):
     api_router.include_router(module.router)

@@ -9,10 +9,16 @@ from fastapi import APIRouter, Query, Request, Response, status
 from api.dependencies import IfMatch, PageDep, PrincipalDep, UowDep
 from api.rest.http import set_etag
 from api.schemas.common import PageOut, page_out
-from api.schemas.destinations import DestinationIn, DestinationOut, DestinationPatch
+from api.schemas.destinations import (
+    DestinationIn,
+    DestinationOut,
+    DestinationPatch,
+    DestinationsSummaryOut,
+)
 from domain.destination import DestinationCategory
 from domain.filters import DestinationFilter
 from domain.services import destinations as service
+from domain.services import destinations_summary as summary_service
 
 router = APIRouter(prefix="/destinations", tags=["destinations"])
 
@@ -54,6 +60,27 @@ async def record_destination(
     set_etag(response, destination.version)
     response.headers["Location"] = f"/api/v1/destinations/{destination.id}"
     return DestinationOut.of(destination)
+
+
+@router.get("/summary")
+async def destinations_summary(
+    uow: UowDep,
+    principal: PrincipalDep,
+    school_id: uuid.UUID | None = None,
+    trust_id: uuid.UUID | None = None,
+    left_from: date | None = None,
+    left_to: date | None = None,
+    year_group_at_leaving: Annotated[str | None, Query(max_length=2)] = None,
+    decimals: Annotated[int, Query(ge=0, le=2)] = 1,
+) -> DestinationsSummaryOut:
+    """Leavers per destination category with percentages (1 decimal by default), and the EET
+    rate over all leavers, unknown destinations included in the denominator."""
+    request = summary_service.SummaryRequest(
+        school_id, trust_id, left_from, left_to, year_group_at_leaving, decimals
+    )
+    return DestinationsSummaryOut.of(
+        await summary_service.destinations_summary(uow, principal, request)
+    )
 
 
 @router.get("/{destination_id}")

@@ -6,7 +6,8 @@ from datetime import date
 from pydantic import BaseModel, Field, field_validator
 
 from api.schemas.common import InputModel, reject_null
-from domain.destination import Destination, DestinationCategory
+from domain.destination import Destination, DestinationCategory, is_eet
+from domain.services.destinations_summary import CategoryShare, DestinationsSummary
 
 
 class DestinationIn(InputModel):
@@ -60,4 +61,67 @@ class DestinationOut(BaseModel):
             sustained=d.sustained,
             eet=d.eet,
             version=d.version,
+        )
+
+
+class CategoryShareOut(BaseModel):
+    category: DestinationCategory
+    count: int
+    percentage: float = Field(description="of all leavers")
+    eet: bool | None
+    sustained: int
+    not_sustained: int
+    not_checked: int
+
+    @classmethod
+    def of(cls, s: CategoryShare) -> "CategoryShareOut":
+        c = s.count
+        return cls(
+            category=c.category,
+            count=c.leavers,
+            percentage=s.percentage,
+            eet=is_eet(c.category),
+            sustained=c.sustained,
+            not_sustained=c.not_sustained,
+            not_checked=c.not_checked,
+        )
+
+
+class EetOut(BaseModel):
+    count: int = Field(description="leavers to education, employment or training")
+    rate: float | None = Field(description="count / denominator, %")
+    denominator: int = Field(description="all leavers, unknown destinations included")
+    not_eet: int
+    unknown: int
+
+
+class SustainedOut(BaseModel):
+    sustained: int
+    not_sustained: int
+    not_checked: int
+
+
+class DestinationsSummaryOut(BaseModel):
+    school_ids: list[uuid.UUID]
+    leavers: int = Field(description="each leaver once, at their latest leaving in the period")
+    categories: list[CategoryShareOut] = Field(description="most leavers first")
+    eet: EetOut
+    sustained: SustainedOut
+
+    @classmethod
+    def of(cls, s: DestinationsSummary) -> "DestinationsSummaryOut":
+        return cls(
+            school_ids=s.school_ids,
+            leavers=s.leavers,
+            categories=[CategoryShareOut.of(c) for c in s.categories],
+            eet=EetOut(
+                count=s.eet,
+                rate=s.eet_rate,
+                denominator=s.leavers,
+                not_eet=s.not_eet,
+                unknown=s.unknown,
+            ),
+            sustained=SustainedOut(
+                sustained=s.sustained, not_sustained=s.not_sustained, not_checked=s.not_checked
+            ),
         )

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from domain.access import Permission, Principal
 from domain.calendar import AcademicYear
@@ -67,24 +67,30 @@ async def set_target(
                 field="strand_id",
             )
         not_in_future(cmd.set_on, clock.today(), "set_on")
-        now = clock.now()
-        target = Target(
-            id=new_id(),
-            school_id=pupil.school_id,
-            pupil_id=pupil.id,
-            strand_id=cmd.strand_id,
-            academic_year=cmd.academic_year,
-            step_id=cmd.step_id,
-            set_on=cmd.set_on or now.date(),
-            set_by=actor.subject,
-            rationale=cmd.rationale,
-        )
-        if problems := target.problems():
-            raise InvariantViolation(problems)
-        revision = target.record(now, actor.subject, "set")
+        target = new_target(cmd, pupil.school_id, actor, clock.now())
         await uow.targets.add(target)
-        await uow.targets.add_revision(target.school_id, revision)
+        await uow.targets.add_revision(target.school_id, target.history[-1])
         await uow.commit()
+    return target
+
+
+def new_target(cmd: SetTarget, school_id: uuid.UUID, actor: Principal, now: datetime) -> Target:
+    """A target as set_target makes it, checked, with "set" as the first entry of its history;
+    the caller has checked the pupil, the strand, the step and that no target is current."""
+    target = Target(
+        id=new_id(),
+        school_id=school_id,
+        pupil_id=cmd.pupil_id,
+        strand_id=cmd.strand_id,
+        academic_year=cmd.academic_year,
+        step_id=cmd.step_id,
+        set_on=cmd.set_on or now.date(),
+        set_by=actor.subject,
+        rationale=cmd.rationale,
+    )
+    if problems := target.problems():
+        raise InvariantViolation(problems)
+    target.record(now, actor.subject, "set")
     return target
 
 

@@ -1,14 +1,18 @@
-"""Cohort counts by band, for the whole cohort and each group, in one scan of the facts.
+"""Cohort counts by band, for the whole cohort and each group, in one statement.
 
 Groups are the pupil's characteristics as at the end of the assessment module in
 their school (Pupil Premium, FSM, EAL, looked-after, SEN provision, primary need),
 plus gender, year group then, pathway, school and strand. Counting is cumulative:
 expected-or-better includes above and accelerated, as the schools report it.
+
+Every group but strand is a property of the pupil, so the facts are first counted per
+pupil (and per strand), in one pass over them; the groups of pupils are then summed from
+those few thousand rows instead of grouping every pupil-strand eleven times.
 """
 
 from persistence.analytics.facts import ACADEMIC_START, YEAR_ORDINAL, FactsQuery, facts_ctes
 
-#: group name -> SQL for its value in `dims`
+#: group name -> SQL for its value in `dims` (one row per pupil; strand is counted apart)
 DIMENSIONS: dict[str, str] = {
     "pupil_premium": "CASE WHEN ch.pupil_premium THEN 'yes' ELSE 'no' END",
     "fsm": "CASE WHEN ch.fsm THEN 'yes' ELSE 'no' END",
@@ -16,38 +20,66 @@ DIMENSIONS: dict[str, str] = {
     "looked_after": "CASE WHEN ch.looked_after THEN 'yes' ELSE 'no' END",
     "sen_provision": "coalesce(ch.sen_provision, 'N')",
     "primary_need": "coalesce(ch.primary_need, 'none')",
-    "gender": "f_pupil.gender",
-    "year_group": "f.year_group_then",
-    "pathway": "coalesce(f.pathway, '')",
-    "school": "f.school_id::text",
-    "strand": "f.strand_id::text",
+    "gender": "pp.gender::text",
+    "year_group": "pp.year_group_then",
+    "pathway": "coalesce(pp.pathway, '')",
+    "school": "pp.school_id::text",
+    "strand": "per_strand.strand_id::text",
 }
+
+_COUNTS = """count(*) AS judged,
+           count(*) FILTER (WHERE band <> 'insufficient_data') AS measured,
+           count(*) FILTER (WHERE band IN ('expected', 'above_expected', 'accelerated'))
+               AS expected_or_better,
+           count(*) FILTER (WHERE band IN ('above_expected', 'accelerated')) AS above_or_better,
+           count(*) FILTER (WHERE band = 'accelerated') AS accelerated"""
+
+_SUMS = ",\n       ".join(
+    f"coalesce(sum({n}), 0)::bigint AS {n}"
+    for n in ("judged", "measured", "expected_or_better", "above_or_better", "accelerated")
+)
 
 
 def cohort_sql(query: FactsQuery, dimensions: tuple[str, ...]) -> str:
     unknown = set(dimensions) - set(DIMENSIONS)
     if unknown:
         raise ValueError(f"unknown dimensions: {sorted(unknown)}")
-    ordinal_now = YEAR_ORDINAL.format(col="facts.year_group")
+    pupil_dims = [name for name in DIMENSIONS if name in dimensions and name != "strand"]
+    ordinal_now = YEAR_ORDINAL.format(col="per_pupil.year_group")
     ordinal_then = (
-        f"({ordinal_now} - (:current_year_start - {ACADEMIC_START.format(d='facts.point_on')}))"
+        f"({ordinal_now} - (:current_year_start - {ACADEMIC_START.format(d='per_pupil.point_on')}))"
     )
-    columns = ",\n           ".join(
-        f"{sql} AS {name}" for name, sql in DIMENSIONS.items() if name in dimensions
-    )
-    sets = ", ".join(["()", *(f"({name})" for name in dimensions)])
+    columns = "".join(f",\n           {DIMENSIONS[name]} AS {name}" for name in pupil_dims)
+    sets = ", ".join(["()", *(f"({name})" for name in pupil_dims)])
     grouping = (
-        " + ".join(
-            f"(CASE WHEN GROUPING({name}) = 0 THEN '{name}' ELSE '' END)" for name in dimensions
+        " || ".join(
+            f"(CASE WHEN GROUPING({name}) = 0 THEN '{name}' ELSE '' END)" for name in pupil_dims
         )
         or "''"
     )
-    values = " , ".join(dimensions)
-    value = f"coalesce({values})" if dimensions else "NULL"
-    selected = f",\n           {columns}" if columns else ""
+    value = f"coalesce({', '.join(pupil_dims)})" if pupil_dims else "NULL"
+    counted_by = "GROUP BY school_id, pupil_id"
+    strand_column = "NULL::uuid AS strand_id"
+    by_strand = ""
+    if "strand" in dimensions:
+        strand_column = "strand_id"
+        counted_by = "GROUP BY GROUPING SETS ((school_id, pupil_id), (strand_id))"
+        by_strand = f"""
+UNION ALL
+SELECT 'strand', {DIMENSIONS["strand"]}, judged, measured, expected_or_better,
+       above_or_better, accelerated
+FROM counted per_strand
+WHERE per_strand.strand_id IS NOT NULL"""
     return (
         facts_ctes(query)
         + f""",
+counted AS (
+    SELECT school_id, pupil_id, {strand_column}, min(point_on) AS point_on,
+           min(year_group) AS year_group, min(pathway) AS pathway,
+           {_COUNTS}
+    FROM facts
+    {counted_by}
+),
 characteristics AS (
     SELECT c.school_id, c.pupil_id,
            bool_or(c.kind = 'pupil_premium') AS pupil_premium,
@@ -62,27 +94,23 @@ characteristics AS (
       AND (c.end_on IS NULL OR c.end_on >= point.ends_on)
     GROUP BY c.school_id, c.pupil_id
 ),
-f AS (
-    SELECT facts.*,
-           CASE {ordinal_then} WHEN -2 THEN 'N1' WHEN -1 THEN 'N2' WHEN 0 THEN 'R'
-                ELSE ({ordinal_then})::text END AS year_group_then
-    FROM facts
-),
 dims AS (
-    SELECT f.band{selected}
-    FROM f
-    JOIN pupils f_pupil ON f_pupil.school_id = f.school_id AND f_pupil.id = f.pupil_id
-    LEFT JOIN characteristics ch ON ch.school_id = f.school_id AND ch.pupil_id = f.pupil_id
+    SELECT pp.judged, pp.measured, pp.expected_or_better, pp.above_or_better,
+           pp.accelerated{columns}
+    FROM (
+        SELECT per_pupil.*, p.gender,
+               CASE {ordinal_then} WHEN -2 THEN 'N1' WHEN -1 THEN 'N2' WHEN 0 THEN 'R'
+                    ELSE ({ordinal_then})::text END AS year_group_then
+        FROM counted per_pupil
+        LEFT JOIN pupils p ON p.school_id = per_pupil.school_id AND p.id = per_pupil.pupil_id
+        WHERE per_pupil.pupil_id IS NOT NULL
+    ) pp
+    LEFT JOIN characteristics ch ON ch.school_id = pp.school_id AND ch.pupil_id = pp.pupil_id
 )
-SELECT {grouping.replace(" + ", " || ")} AS dimension,
+SELECT {grouping} AS dimension,
        {value} AS value,
-       count(*) AS judged,
-       count(*) FILTER (WHERE band <> 'insufficient_data') AS measured,
-       count(*) FILTER (WHERE band IN ('expected', 'above_expected', 'accelerated'))
-           AS expected_or_better,
-       count(*) FILTER (WHERE band IN ('above_expected', 'accelerated')) AS above_or_better,
-       count(*) FILTER (WHERE band = 'accelerated') AS accelerated
+       {_SUMS}
 FROM dims
-GROUP BY GROUPING SETS ({sets})
+GROUP BY GROUPING SETS ({sets}){by_strand}
 """
     )

@@ -2,9 +2,12 @@
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy import text
 
+from domain.flags import FlagCheck, FlagQuery, Worklist
+from domain.paging import Page, PageRequest
 from domain.progress import (
     AssessmentPoint,
     Band,
@@ -14,8 +17,12 @@ from domain.progress import (
     ProgressModel,
     ReferenceCell,
 )
+from domain.target_progress import TargetProgress, TargetProgressQuery, TrackStatus
+from domain.target_suggestion import PupilSuggestions, SuggestionQuery
+from persistence.analytics import suggestions, targets
 from persistence.analytics.cohort import cohort_sql
 from persistence.analytics.facts import FACT_COLUMNS, FactsQuery, facts_ctes
+from persistence.analytics.flags import check_of, checks_sql, counts_of, params, worklist_sql
 from persistence.analytics.reference import REFERENCE_SQL, ReferenceQuery
 from persistence.repositories.base import ScopedRepository
 
@@ -133,3 +140,48 @@ class SqlProgressQueries(ScopedRepository):
             )
             for r in rows
         ]
+
+    def _flag_scope(self, query: FlagQuery) -> FlagQuery:
+        """The query narrowed to the schools this unit of work may read."""
+
+        def seen(ids: tuple[uuid.UUID, ...]) -> tuple[uuid.UUID, ...]:
+            allowed = self.scope.school_ids
+            return tuple(s for s in ids if allowed is None or s in allowed)
+
+        return replace(
+            query, school_ids=seen(query.school_ids), pool_school_ids=seen(query.pool_school_ids)
+        )
+
+    async def flag_checks(self, query: FlagQuery) -> list[FlagCheck]:
+        query = self._flag_scope(query)
+        rows = (await self.session.execute(text(checks_sql(query)), params(query))).all()
+        return [check_of(r) for r in rows]
+
+    async def flag_worklist(self, query: FlagQuery) -> Worklist:
+        query = self._flag_scope(query)
+        rows = (await self.session.execute(text(worklist_sql(query)), params(query))).all()
+        return Worklist(
+            counts=counts_of(rows[0]),
+            checks=[check_of(r) for r in rows if r.pupil_id is not None],
+        )
+
+    def _visible(self, school_ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+        visible = self.scope.school_ids
+        return [s for s in school_ids if visible is None or s in visible]
+
+    async def target_progress(
+        self, query: TargetProgressQuery, page: PageRequest
+    ) -> Page[TargetProgress]:
+        return await targets.progress_page(
+            self.session, query, self._visible(query.school_ids), page
+        )
+
+    async def target_progress_counts(self, query: TargetProgressQuery) -> dict[TrackStatus, int]:
+        return await targets.progress_counts(self.session, query, self._visible(query.school_ids))
+
+    async def target_suggestions(
+        self, query: SuggestionQuery, page: PageRequest | None = None
+    ) -> Page[PupilSuggestions]:
+        return await suggestions.suggestions_page(
+            self.session, query, self._visible(query.school_ids), page
+        )

@@ -6,18 +6,37 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from api.runtime import Runtime
-from domain.access import Principal
+from domain.access import Principal, Role
 from domain.calendar import AcademicYear, Module
 from domain.framework import Framework
 from domain.judgement import JudgementKind
 from domain.organisation import School, SchoolType, Trust
 from domain.progress import RateRule, Thresholds
 from domain.pupil import Characteristic, CharacteristicKind, Enrolment, Gender, Pupil
-from domain.services import frameworks, judgements, modules, organisation, progress_models, pupils
+from domain.services import (
+    frameworks,
+    identity,
+    judgements,
+    modules,
+    organisation,
+    progress_models,
+    pupils,
+)
 from tests.factories import make_upn, make_urn
 
 SYSTEM = Principal.system()
+PASSWORD = "correct horse battery"
 _names = itertools.count(1)
+
+
+async def _school(runtime: Runtime, trust: Trust) -> School:
+    return await organisation.create_school(
+        runtime.system_uow(),
+        SYSTEM,
+        organisation.CreateSchool(
+            trust.id, make_urn(), "Leicester Partnership", SchoolType.ALTERNATIVE_PROVISION
+        ),
+    )
 
 
 @dataclass
@@ -46,25 +65,22 @@ class Tracker:
         rate: float = 3.0,
         trust: Trust | None = None,
         strands: tuple[str, ...] = ("ENG", "MAT"),
+        shared: bool = False,
     ) -> "Tracker":
+        """`shared`: the framework belongs to the trust, so `sibling` schools can use it."""
         uow = runtime.system_uow
         if trust is None:
             trust = await organisation.create_trust(
                 uow(), SYSTEM, organisation.CreateTrust(f"Trust {next(_names)}")
             )
-        school = await organisation.create_school(
-            uow(),
-            SYSTEM,
-            organisation.CreateSchool(
-                trust.id, make_urn(), "Leicester Partnership", SchoolType.ALTERNATIVE_PROVISION
-            ),
-        )
+        school = await _school(runtime, trust)
         framework = await frameworks.create_framework(
             uow(),
             SYSTEM,
             frameworks.CreateFramework(
                 name=f"Functional skills {next(_names)}",
-                school_id=school.id,
+                trust_id=trust.id if shared else None,
+                school_id=None if shared else school.id,
                 strands=[frameworks.StrandSpec(code, code.title()) for code in strands],
                 steps=[frameworks.StepSpec(f"F{n}", f"Step {n}", float(n)) for n in range(1, 41)],
             ),
@@ -83,6 +99,15 @@ class Tracker:
         for year in (AcademicYear(2022), AcademicYear(2023)):
             await tracker.add_year(year)
         return tracker
+
+    async def sibling(self) -> "Tracker":
+        """Another school of the trust on the same framework (build it `shared`), with
+        modules for the same years; it adds no model (the framework's is shared too)."""
+        school = await _school(self.runtime, self.trust)
+        other = Tracker(self.runtime, self.trust, school, self.framework)
+        for year in sorted({AcademicYear.parse(label) for label, _ in self.modules}):
+            await other.add_year(year)
+        return other
 
     async def add_year(self, year: AcademicYear) -> None:
         """Six modules, roughly half-termly."""
@@ -114,6 +139,7 @@ class Tracker:
         eal: bool = False,
         gender: Gender = Gender.FEMALE,
         enrolments: list[Enrolment] | None = None,
+        born: date = date(2011, 3, 1),
     ) -> Pupil:
         flags = []
         if pupil_premium:
@@ -127,7 +153,7 @@ class Tracker:
                 school_id=self.school.id,
                 forename=f"Pupil{next(_names)}",
                 surname="Tested",
-                date_of_birth=date(2011, 3, 1),
+                date_of_birth=born,
                 gender=gender,
                 year_group=year_group,
                 upn=make_upn(),
@@ -135,6 +161,28 @@ class Tracker:
                 enrolments=enrolments or [Enrolment(joined_on, left_on)],
             ),
         )
+
+    async def headers(
+        self, role: Role = Role.SCHOOL_ADMIN, school_id: uuid.UUID | None = None
+    ) -> dict[str, str]:
+        """A bearer token for a new user: trust roles over the tracker's trust, school roles
+        over `school_id` (default the tracker's school)."""
+        trust_role = role.is_trust_role
+        user = await identity.create_user(
+            self.runtime.system_uow(),
+            SYSTEM,
+            identity.CreateUser(
+                email=f"{role.value}.{uuid.uuid4().hex[:8]}@progress.example",
+                name="Data Manager",
+                role=role,
+                password=PASSWORD,
+                trust_id=self.trust.id if trust_role else None,
+                school_ids=frozenset() if trust_role else frozenset({school_id or self.school.id}),
+            ),
+            self.runtime.hasher,
+        )
+        token = self.runtime.tokens.issue(str(user.id), "user", role.value)
+        return {"Authorization": f"Bearer {token}"}
 
     async def judge(
         self,

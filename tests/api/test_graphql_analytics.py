@@ -1,13 +1,10 @@
 """Progress analytics over GraphQL: the same use cases as REST, batched per school."""
 
-import uuid
 from typing import Any
 
 import httpx
 
 from api.runtime import Runtime
-from domain.access import Principal, Role
-from domain.services import identity
 from tests.api.graphql_support import counting_statements
 from tests.api.progress_support import Tracker
 
@@ -22,22 +19,6 @@ async def post(
     body = response.json()
     assert "errors" not in body, body
     return body["data"]
-
-
-async def admin(runtime: Runtime, tracker: Tracker) -> dict[str, str]:
-    user = await identity.create_user(
-        runtime.system_uow(),
-        Principal.system(),
-        identity.CreateUser(
-            f"gql.{uuid.uuid4().hex[:8]}@analytics.example",
-            "Data Manager",
-            Role.SCHOOL_ADMIN,
-            "correct horse battery",
-            school_ids=frozenset({tracker.school.id}),
-        ),
-        runtime.hasher,
-    )
-    return {"Authorization": f"Bearer {runtime.tokens.issue(str(user.id), 'user', 'school_admin')}"}
 
 
 PROGRESS = """
@@ -62,7 +43,7 @@ async def test_nested_progress_costs_the_same_statements_for_3_and_9_pupils(
     counts = []
     for size in (3, 9):
         tracker = await school_of(runtime, size)
-        headers = await admin(runtime, tracker)
+        headers = await tracker.headers()
         with counting_statements(runtime) as statements:
             data = await post(client, headers, PROGRESS, {"id": str(tracker.school.id)})
         strands = [s for p in data["school"]["pupils"] for s in p["progress"]]
@@ -77,7 +58,7 @@ async def test_cohort_analysis_over_graphql_gives_the_rest_figures(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     tracker = await school_of(runtime, 5)  # gains 1..5 on 3 a year over 299 days
-    headers = await admin(runtime, tracker)
+    headers = await tracker.headers()
     query = """
     query ($school: UUID!) {
       cohortAnalysis(academicYear: "2023/24", module: 6, schoolId: $school, groupBy: ["gender"]) {
@@ -118,7 +99,7 @@ async def test_cohort_analysis_over_graphql_gives_the_rest_figures(
 async def test_missing_judgements_over_graphql(client: httpx.AsyncClient, runtime: Runtime) -> None:
     tracker = await school_of(runtime, 2)
     await tracker.pupil()  # on roll, never judged
-    headers = await admin(runtime, tracker)
+    headers = await tracker.headers()
     query = """
     query ($school: UUID!) {
       missingJudgements(academicYear: "2023/24", module: 6, schoolId: $school) {

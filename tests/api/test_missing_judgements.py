@@ -7,26 +7,8 @@ import httpx
 import pytest
 
 from api.runtime import Runtime
-from domain.access import Principal, Role
 from domain.pupil import Enrolment
-from domain.services import identity
 from tests.api.progress_support import Tracker
-
-
-async def school_admin(runtime: Runtime, tracker: Tracker) -> dict[str, str]:
-    user = await identity.create_user(
-        runtime.system_uow(),
-        Principal.system(),
-        identity.CreateUser(
-            f"dq.{uuid.uuid4().hex[:8]}@quality.example",
-            "Data Manager",
-            Role.SCHOOL_ADMIN,
-            "correct horse battery",
-            school_ids=frozenset({tracker.school.id}),
-        ),
-        runtime.hasher,
-    )
-    return {"Authorization": f"Bearer {runtime.tokens.issue(str(user.id), 'user', 'school_admin')}"}
 
 
 @pytest.fixture
@@ -52,7 +34,7 @@ async def test_each_pupil_on_roll_is_listed_for_each_strand_they_lack_and_leaver
     response = await client.get(
         "/api/v1/analytics/missing-judgements",
         params={"academic_year": "2023/24", "module": 6, "school_id": str(tracker.school.id)},
-        headers=await school_admin(runtime, tracker),
+        headers=await tracker.headers(),
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -77,7 +59,7 @@ async def test_the_list_stops_at_the_limit_but_the_counts_cover_everyone(
             "school_id": str(tracker.school.id),
             "limit": 1,
         },
-        headers=await school_admin(runtime, tracker),
+        headers=await tracker.headers(),
     )
     body = response.json()
     assert (len(body["items"]), body["total"], body["truncated"]) == (1, 2, True)
@@ -95,7 +77,7 @@ async def test_a_strand_filter_narrows_the_gaps_to_that_strand(
             "school_id": str(tracker.school.id),
             "strand_id": str(tracker.strand("ENG")),
         },
-        headers=await school_admin(runtime, tracker),
+        headers=await tracker.headers(),
     )
     body = response.json()
     assert [(m["pupil_id"], m["strand_id"]) for m in body["items"]] == [(str(ids["never"]), None)]

@@ -1,35 +1,13 @@
 """Progress over REST: a pupil's strands, cohorts by group, year on year, trusts, and models."""
 
-import uuid
 from typing import Any
 
 import httpx
 import pytest
 
 from api.runtime import Runtime
-from domain.access import Principal, Role
-from domain.services import identity
+from domain.access import Role
 from tests.api.progress_support import Tracker
-
-PASSWORD = "correct horse battery"
-
-
-async def token_for(runtime: Runtime, tracker: Tracker, role: Role) -> dict[str, str]:
-    trust_role = role.is_trust_role
-    user = await identity.create_user(
-        runtime.system_uow(),
-        Principal.system(),
-        identity.CreateUser(
-            email=f"{role.value}.{uuid.uuid4().hex[:8]}@progress.example",
-            name="Reader",
-            role=role,
-            password=PASSWORD,
-            trust_id=tracker.trust.id if trust_role else None,
-            school_ids=frozenset() if trust_role else frozenset({tracker.school.id}),
-        ),
-        runtime.hasher,
-    )
-    return {"Authorization": f"Bearer {runtime.tokens.issue(str(user.id), 'user', role.value)}"}
 
 
 async def get(client: httpx.AsyncClient, path: str, headers: dict[str, str], **params: Any) -> Any:
@@ -52,7 +30,7 @@ async def school(runtime: Runtime) -> Tracker:
 async def test_a_pupils_progress_names_baseline_latest_time_and_the_model(
     client: httpx.AsyncClient, runtime: Runtime, school: Tracker
 ) -> None:
-    headers = await token_for(runtime, school, Role.TEACHER)
+    headers = await school.headers(Role.TEACHER)
     pupils = await get(client, "/api/v1/pupils", headers, school_id=str(school.school.id), limit=1)
     pupil_id = pupils["items"][0]["id"]
     body = await get(
@@ -70,7 +48,7 @@ async def test_a_pupils_progress_names_baseline_latest_time_and_the_model(
 async def test_without_a_module_a_pupils_progress_is_as_at_the_latest_module_that_has_ended(
     client: httpx.AsyncClient, runtime: Runtime, school: Tracker
 ) -> None:
-    headers = await token_for(runtime, school, Role.TEACHER)
+    headers = await school.headers(Role.TEACHER)
     pupils = await get(client, "/api/v1/pupils", headers, school_id=str(school.school.id), limit=1)
     body = await get(client, f"/api/v1/pupils/{pupils['items'][0]['id']}/progress", headers)
     assert (body["academic_year"], body["module"]) == ("2023/24", 6)
@@ -79,7 +57,7 @@ async def test_without_a_module_a_pupils_progress_is_as_at_the_latest_module_tha
 async def test_groups_are_compared_with_the_cohort_and_with_the_same_module_last_year(
     client: httpx.AsyncClient, runtime: Runtime, school: Tracker
 ) -> None:
-    headers = await token_for(runtime, school, Role.SCHOOL_ADMIN)
+    headers = await school.headers(Role.SCHOOL_ADMIN)
     body = await get(
         client,
         "/api/v1/analytics/cohort",
@@ -114,7 +92,7 @@ async def test_groups_are_compared_with_the_cohort_and_with_the_same_module_last
 async def test_small_groups_can_be_withheld_for_public_reports(
     client: httpx.AsyncClient, runtime: Runtime, school: Tracker
 ) -> None:
-    headers = await token_for(runtime, school, Role.SCHOOL_ADMIN)
+    headers = await school.headers(Role.SCHOOL_ADMIN)
     body = await get(
         client,
         "/api/v1/analytics/cohort",
@@ -141,7 +119,7 @@ async def test_a_trust_pools_pupils_of_schools_on_different_frameworks_by_band(
     for _ in range(3):
         await first.progress(await first.pupil(), "ENG", "2023/24", 3)  # expected
     await second.progress(await second.pupil(), "COM", "2023/24", 1)  # below
-    headers = await token_for(runtime, first, Role.TRUST_ANALYST)
+    headers = await first.headers(Role.TRUST_ANALYST)
     body = await get(
         client,
         "/api/v1/analytics/cohort",
@@ -168,7 +146,7 @@ async def test_a_trust_pools_pupils_of_schools_on_different_frameworks_by_band(
 async def test_unknown_groups_and_bad_years_are_refused_naming_the_field(
     client: httpx.AsyncClient, runtime: Runtime, school: Tracker
 ) -> None:
-    headers = await token_for(runtime, school, Role.SCHOOL_ADMIN)
+    headers = await school.headers(Role.SCHOOL_ADMIN)
     response = await client.get(
         "/api/v1/analytics/cohort",
         params={"academic_year": "2023/24", "module": 6, "group_by": ["shoe_size"]},
@@ -191,7 +169,7 @@ async def test_revising_a_model_keeps_the_old_version_and_new_bands_name_the_new
     tracker = await Tracker.build(runtime)
     pupil = await tracker.pupil()
     await tracker.progress(pupil, "ENG", "2023/24", 3)
-    admin = await token_for(runtime, tracker, Role.SCHOOL_ADMIN)
+    admin = await tracker.headers(Role.SCHOOL_ADMIN)
     [model] = await get(
         client, "/api/v1/progress-models", admin, framework_id=str(tracker.framework.id)
     )
@@ -233,7 +211,7 @@ async def test_overlapping_rate_rules_are_refused(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     tracker = await Tracker.build(runtime)
-    admin = await token_for(runtime, tracker, Role.SCHOOL_ADMIN)
+    admin = await tracker.headers(Role.SCHOOL_ADMIN)
     response = await client.post(
         "/api/v1/progress-models",
         json={
@@ -258,7 +236,7 @@ async def test_overlapping_rate_rules_are_refused(
 async def test_teachers_read_progress_but_cannot_change_models(
     client: httpx.AsyncClient, runtime: Runtime, school: Tracker
 ) -> None:
-    teacher = await token_for(runtime, school, Role.TEACHER)
+    teacher = await school.headers(Role.TEACHER)
     [model] = await get(
         client, "/api/v1/progress-models", teacher, framework_id=str(school.framework.id)
     )
@@ -273,7 +251,7 @@ async def test_teachers_read_progress_but_cannot_change_models(
 async def test_a_module_in_a_year_with_no_judgements_gives_an_empty_cohort_not_an_error(
     client: httpx.AsyncClient, runtime: Runtime, school: Tracker
 ) -> None:
-    headers = await token_for(runtime, school, Role.SCHOOL_ADMIN)
+    headers = await school.headers(Role.SCHOOL_ADMIN)
     body = await get(
         client,
         "/api/v1/analytics/cohort",

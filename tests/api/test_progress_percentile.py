@@ -8,28 +8,11 @@ import httpx
 import pytest
 
 from api.runtime import Runtime
-from domain.access import Principal, Role
 from domain.progress import ModelKind
-from domain.services import identity, progress_models
+from domain.services import progress_models
 from tests.api.progress_support import SYSTEM, Tracker
 
 LAST_YEAR_GAINS = [0, 1, 1, 2, 2, 2, 3, 3, 4, 6]  # median 2 steps in 298 days
-
-
-async def admin(runtime: Runtime, tracker: Tracker) -> dict[str, str]:
-    user = await identity.create_user(
-        runtime.system_uow(),
-        Principal.system(),
-        identity.CreateUser(
-            f"admin.{uuid.uuid4().hex[:8]}@percentile.example",
-            "Data Manager",
-            Role.SCHOOL_ADMIN,
-            "correct horse battery",
-            school_ids=frozenset({tracker.school.id}),
-        ),
-        runtime.hasher,
-    )
-    return {"Authorization": f"Bearer {runtime.tokens.issue(str(user.id), 'user', 'school_admin')}"}
 
 
 @pytest.fixture
@@ -57,7 +40,7 @@ async def test_rebuilding_stores_the_quartiles_of_last_years_annual_gains_as_a_n
     client: httpx.AsyncClient, runtime: Runtime, percentile_school: tuple[Tracker, uuid.UUID]
 ) -> None:
     tracker, model_id = percentile_school
-    headers = await admin(runtime, tracker)
+    headers = await tracker.headers()
     response = await client.post(
         f"/api/v1/progress-models/{model_id}/reference",
         json={"academic_years": ["2022/23"]},
@@ -88,7 +71,7 @@ async def test_this_years_pupils_are_banded_against_the_median_of_similar_learne
     client: httpx.AsyncClient, runtime: Runtime, percentile_school: tuple[Tracker, uuid.UUID]
 ) -> None:
     tracker, model_id = percentile_school
-    headers = await admin(runtime, tracker)
+    headers = await tracker.headers()
     rebuilt = await client.post(
         f"/api/v1/progress-models/{model_id}/reference",
         json={"academic_years": ["2022/23"]},
@@ -123,7 +106,7 @@ async def test_only_percentile_models_can_be_rebuilt(
     response = await client.post(
         f"/api/v1/progress-models/{model.id}/reference",
         json={},
-        headers=await admin(runtime, tracker),
+        headers=await tracker.headers(),
     )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "model_id"

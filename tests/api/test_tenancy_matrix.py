@@ -27,12 +27,15 @@ from domain.access import Principal, Role
 from domain.calendar import AcademicYear
 from domain.destination import DestinationCategory
 from domain.progress import RateRule
+from domain.qualification import QualificationKind, QualificationLevel
 from domain.services import (
     destinations,
     identity,
     judgements,
+    measures,
     outcomes,
     progress_models,
+    qualifications,
     targets,
 )
 from domain.target import OutcomeSource
@@ -51,6 +54,8 @@ class Victim:
     outcome_id: uuid.UUID
     destination_id: uuid.UUID
     model_id: uuid.UUID
+    entry_id: uuid.UUID
+    measure_id: uuid.UUID
     tokens: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -67,6 +72,8 @@ class Victim:
             "outcome_id": str(self.outcome_id),
             "destination_id": str(self.destination_id),
             "model_id": str(self.model_id),
+            "entry_id": str(self.entry_id),
+            "measure_id": str(self.measure_id),
         }
 
     @property
@@ -147,7 +154,25 @@ async def victim(app: FastAPI) -> Victim:
             progress_models.ModelSpec("Two a year", rules=(RateRule(0, 100, 2.0),)),
         ),
     )
-    victim = Victim(world, judgement.id, target.id, outcome.id, destination.id, model.id)
+    entry = await qualifications.record_entry(
+        uow(),
+        system,
+        qualifications.RecordEntry(
+            world.pupil.id,
+            "Pearson",
+            "Functional Skills English",
+            QualificationLevel.ENTRY_3,
+            QualificationKind.FUNCTIONAL_SKILLS,
+        ),
+    )
+    measure = await measures.create_measure(
+        uow(),
+        system,
+        measures.CreateMeasure("Attainment 5", "11", 5, school_id=world.school.id),
+    )
+    victim = Victim(
+        world, judgement.id, target.id, outcome.id, destination.id, model.id, entry.id, measure.id
+    )
     victim.tokens = {
         "other_trust": stranger.tokens["trust_admin"],
         "other_school": runtime.tokens.issue(str(neighbour.id), "user", Role.SCHOOL_ADMIN.value),
@@ -393,6 +418,91 @@ def rest_cases(world: World) -> dict[tuple[str, str], Case]:
                 "academic_year": "2023/24",
                 "module": "1",
             },
+        ),
+        # --- targets tracked and suggested
+        ("GET", "/api/v1/targets/progress"): Case.same(
+            REFUSED,
+            query=lambda ids: {
+                "school_id": ids["school_id"],
+                "academic_year": "2023/24",
+                "module": "1",
+            },
+        ),
+        ("GET", "/api/v1/pupils/{pupil_id}/targets/progress"): Case.same(NOT_VISIBLE),
+        ("GET", "/api/v1/targets/suggestions"): Case.same(
+            REFUSED, query=lambda ids: {"school_id": ids["school_id"], "academic_year": "2024/25"}
+        ),
+        ("POST", "/api/v1/targets/suggestions/apply"): Case.same(
+            REFUSED, body=lambda ids: {"academic_year": "2024/25", "school_id": ids["school_id"]}
+        ),
+        # --- SEN Code of Practice 6.17 flags
+        ("GET", "/api/v1/analytics/flags"): Case.same(
+            REFUSED,
+            query=lambda ids: {
+                "school_id": ids["school_id"],
+                "academic_year": "2023/24",
+                "module": "1",
+            },
+        ),
+        ("GET", "/api/v1/pupils/{pupil_id}/flags"): Case.same(NOT_VISIBLE),
+        # --- attendance, qualifications, measures, destinations summary
+        ("POST", "/api/v1/attendance/sessions"): Case.same(
+            REFERENCE,
+            body=lambda ids: {
+                "marks": [
+                    {
+                        "pupil_id": ids["pupil_id"],
+                        "date": "2023-10-02",
+                        "session": "AM",
+                        "code": "/",
+                    }
+                ]
+            },
+        ),
+        ("GET", "/api/v1/attendance/sessions"): Case.same(
+            REFUSED, query=lambda ids: {"school_id": ids["school_id"]}
+        ),
+        ("GET", "/api/v1/attendance/summary"): Case.same(
+            REFUSED, query=lambda ids: {"school_id": ids["school_id"]}
+        ),
+        ("GET", "/api/v1/qualifications"): Case.same(
+            NOT_VISIBLE, query=lambda ids: {"pupil_id": ids["pupil_id"]}
+        ),
+        ("POST", "/api/v1/qualifications"): Case.same(
+            REFERENCE,
+            body=lambda ids: {
+                "pupil_id": ids["pupil_id"],
+                "awarding_body": "AQA",
+                "title": "X",
+                "level": "entry_1",
+            },
+        ),
+        ("GET", "/api/v1/qualifications/summary"): Case.same(
+            REFUSED, query=lambda ids: {"school_id": ids["school_id"]}
+        ),
+        ("GET", "/api/v1/qualifications/{entry_id}"): Case.same(NOT_VISIBLE),
+        ("PATCH", "/api/v1/qualifications/{entry_id}"): Case.same(
+            NOT_VISIBLE, body=lambda ids: {"result": "pass"}, if_match=True
+        ),
+        ("DELETE", "/api/v1/qualifications/{entry_id}"): Case.same(NOT_VISIBLE, if_match=True),
+        ("GET", "/api/v1/measures"): Case.same(
+            REFUSED, query=lambda ids: {"school_id": ids["school_id"]}
+        ),
+        ("POST", "/api/v1/measures"): Case.same(
+            REFUSED,
+            body=lambda ids: {
+                "name": "Smuggled",
+                "school_id": ids["school_id"],
+                "year_group_at_leaving": "11",
+                "min_qualifications": 1,
+            },
+        ),
+        ("GET", "/api/v1/measures/{measure_id}"): Case.same(NOT_VISIBLE),
+        ("GET", "/api/v1/measures/{measure_id}/results"): Case.same(
+            NOT_VISIBLE, query=lambda ids: {"academic_year": "2023/24"}
+        ),
+        ("GET", "/api/v1/destinations/summary"): Case.same(
+            REFUSED, query=lambda ids: {"school_id": ids["school_id"]}
         ),
         ("GET", "/api/v1/users"): Case.same(frozenset({200})),
         ("POST", "/api/v1/users"): Case.same(
