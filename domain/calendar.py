@@ -12,6 +12,8 @@ from datetime import date
 
 from domain.errors import Problem, invalid
 
+PLAUSIBLE_YEARS = range(1990, 2100)
+MAX_MODULES = 20  # six modules, three terms or 6-weekly points: twenty leaves room
 _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 
@@ -21,9 +23,16 @@ class AcademicYear:
 
     @classmethod
     def parse(cls, text: str, field: str = "academic_year") -> "AcademicYear":
+        """A year written like 2023/24, within PLAUSIBLE_YEARS (0000/01 is well written, but
+        its 1 September does not exist, and no school tracks pupils in 2999/00)."""
         match = _YEAR.match(text.strip())
         if not match or (int(match[1]) + 1) % 100 != int(match[2]):
             raise invalid(field, "an academic year is written like 2023/24", "academic_year")
+        if int(match[1]) not in PLAUSIBLE_YEARS:
+            first, last = PLAUSIBLE_YEARS[0], PLAUSIBLE_YEARS[-1]
+            raise invalid(
+                field, f"between {cls(first).label} and {cls(last).label}", "academic_year"
+            )
         return cls(int(match[1]))
 
     @classmethod
@@ -50,21 +59,6 @@ class AcademicYear:
 
 
 #: The academic years a report may be about: their dates exist, and pupils' records do too.
-REPORTING_YEARS = range(1990, 2100)
-
-
-def reporting_year(text: str, field: str = "academic_year") -> AcademicYear:
-    """An academic year to report on, e.g. a leaving year: well written and within
-    REPORTING_YEARS (0000/01 is well written, but its 1 September does not exist)."""
-    year = AcademicYear.parse(text, field)
-    if year.start_year not in REPORTING_YEARS:
-        first, last = REPORTING_YEARS[0], REPORTING_YEARS[-1]
-        raise invalid(
-            field,
-            f"between {AcademicYear(first).label} and {AcademicYear(last).label}",
-            "academic_year",
-        )
-    return year
 
 
 @dataclass(slots=True)
@@ -88,8 +82,8 @@ class Module:
         found: list[Problem] = []
         if not self.name.strip():
             found.append(Problem("name", "must not be blank", "blank"))
-        if not 1 <= self.sequence <= 20:
-            found.append(Problem("sequence", "between 1 and 20", "range"))
+        if not 1 <= self.sequence <= MAX_MODULES:
+            found.append(Problem("sequence", f"between 1 and {MAX_MODULES}", "range"))
         if self.ends_on < self.starts_on:
             found.append(Problem("ends_on", "ends_on is before starts_on", "date.order"))
         year = self.academic_year

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
 
-from domain.errors import Problem
+from domain.calendar import MAX_MODULES, AcademicYear
+from domain.errors import Problem, invalid
 from domain.pupil import YEAR_GROUPS
 
 #: Ratios are compared with this slack so that 0.3 / 0.2 counts as 1.5, as a person would.
@@ -254,10 +255,16 @@ def age_band_of(age: int, years: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class AssessmentPoint:
-    """Module `sequence` of `academic_year` in each school: the "as at" of every analysis."""
+    """Module `sequence` of `academic_year` in each school: the "as at" of every analysis.
+    Checked when made, so every adapter (REST, GraphQL, CLI) gets the same refusal."""
 
     academic_year: str
     sequence: int
+
+    def __post_init__(self) -> None:
+        AcademicYear.parse(self.academic_year)
+        if not 1 <= self.sequence <= MAX_MODULES:
+            raise invalid("module", f"a module number is 1 to {MAX_MODULES}", "range")
 
 
 @dataclass(frozen=True, slots=True)

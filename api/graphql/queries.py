@@ -9,6 +9,7 @@ import strawberry
 from api.dependencies import decode_cursor, encode_cursor
 from api.errors import ApiProblem
 from api.graphql.analytics import AnalyticsQuery
+from api.graphql.reports import ReportQuery
 from api.graphql.types import (
     Connection,
     Ctx,
@@ -84,7 +85,7 @@ class Me:
 
 
 @strawberry.type
-class Query(AnalyticsQuery):
+class Query(AnalyticsQuery, ReportQuery):
     @strawberry.field(description="who this token speaks for and what it can reach")
     def me(self, info: Ctx) -> Me:
         p = info.context.principal

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 from domain.access import Permission, Principal
-from domain.calendar import AcademicYear, reporting_year
+from domain.calendar import AcademicYear
 from domain.errors import Conflict, InvariantViolation, Problem, invalid
 from domain.filters import MeasureFilter
 from domain.ids import new_id
@@ -212,7 +212,7 @@ def _checked(request: ResultRequest) -> AcademicYear:
         problems.append(Problem("min_group_size", "must not be negative", "range"))
     if problems:
         raise InvariantViolation(problems)
-    return reporting_year(request.academic_year)
+    return AcademicYear.parse(request.academic_year)
 
 
 async def measure_results(

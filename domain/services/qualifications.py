@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 
 from domain.access import Permission, Principal
-from domain.calendar import AcademicYear, reporting_year
+from domain.calendar import AcademicYear
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import InvariantViolation, Problem
 from domain.filters import QualificationFilter
@@ -185,7 +185,7 @@ def _checked(request: PassRateRequest) -> AcademicYear | None:
         problems.append(Problem("max_level", "is below min_level", "range"))
     if problems:
         raise InvariantViolation(problems)
-    return reporting_year(request.academic_year) if request.academic_year else None
+    return AcademicYear.parse(request.academic_year) if request.academic_year else None
 
 
 def _rate(row: PassCounts, hidden: bool, decimals: int) -> PassRate:

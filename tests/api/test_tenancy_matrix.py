@@ -632,6 +632,24 @@ QUERIES: dict[str, str] = {
         'query($s: UUID) { cohortAnalysis(academicYear: "2023/24", module: 1, schoolId: $s)'
         " { schoolIds thisYear { cohort { measured } } } }"
     ),
+    "targetProgress": (
+        'query($s: UUID) { targetProgress(academicYear: "2023/24", module: 1, schoolId: $s)'
+        " { schoolIds items { targetId } } }"
+    ),
+    "targetSuggestions": (
+        'query($s: UUID) { targetSuggestions(academicYear: "2024/25", schoolId: $s)'
+        " { schoolIds items { pupilId } } }"
+    ),
+    "flagWorklist": (
+        'query($s: UUID) { flagWorklist(academicYear: "2023/24", module: 1, schoolId: $s)'
+        " { pupils { pupilId } } }"
+    ),
+    "attendanceSummary": "query($s: UUID) { attendanceSummary(schoolId: $s) { schoolIds } }",
+    "passRates": "query($s: UUID) { passRates(schoolId: $s) { schoolIds } }",
+    "measureResults": (
+        'query($m: UUID!) { measureResults(measureId: $m, academicYear: "2023/24") { schoolIds } }'
+    ),
+    "destinationsSummary": "query($s: UUID) { destinationsSummary(schoolId: $s) { schoolIds } }",
     "missingJudgements": (
         'query($s: UUID) { missingJudgements(academicYear: "2023/24", module: 1, schoolId: $s)'
         " { total items { pupilId } } }"
@@ -675,6 +693,13 @@ def _graphql_variables(name: str, victim: Victim) -> dict[str, Any]:
         "destinations": {"s": ids["school_id"]},
         "cohortAnalysis": {"s": ids["school_id"]},
         "missingJudgements": {"s": ids["school_id"]},
+        "targetProgress": {"s": ids["school_id"]},
+        "targetSuggestions": {"s": ids["school_id"]},
+        "flagWorklist": {"s": ids["school_id"]},
+        "attendanceSummary": {"s": ids["school_id"]},
+        "passRates": {"s": ids["school_id"]},
+        "measureResults": {"m": ids["measure_id"]},
+        "destinationsSummary": {"s": ids["school_id"]},
         "recordJudgement": {"input": {**_judgement_body(ids, world)}},
         "correctJudgement": {
             "input": {"judgementId": ids["judgement_id"], "reason": "x", "note": "x"}
