@@ -300,6 +300,16 @@ class BandCounts:
     above_or_better: int
     accelerated: int
 
+    def __add__(self, other: "BandCounts") -> "BandCounts":
+        """Counts of two disjoint sets of pupil-strands, e.g. two schools' cohorts."""
+        return BandCounts(
+            self.judged + other.judged,
+            self.measured + other.measured,
+            self.expected_or_better + other.expected_or_better,
+            self.above_or_better + other.above_or_better,
+            self.accelerated + other.accelerated,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class GroupCounts:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from persistence.analytics.partitions import Partitions
 from persistence.engine import create_engine, make_session_factory
 from persistence.scope import Scope
 from persistence.settings import DatabaseSettings
@@ -15,14 +16,22 @@ class Database:
     url: str
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    #: connections a trust-wide analysis is split across (persistence.analytics.partitions)
+    analytics_parallelism: int = 1
 
     @classmethod
     def connect(cls, url: str, settings: DatabaseSettings) -> "Database":
         engine = create_engine(url, settings)
-        return cls(url=url, engine=engine, sessions=make_session_factory(engine))
+        return cls(
+            url=url,
+            engine=engine,
+            sessions=make_session_factory(engine),
+            analytics_parallelism=settings.analytics_parallelism,
+        )
 
     def unit_of_work(self, scope: Scope) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions, scope)
+        partitions = Partitions(self.engine, self.analytics_parallelism)
+        return SqlUnitOfWork(self.sessions, scope, partitions)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -23,6 +23,7 @@ def create_engine(url: str, settings: DatabaseSettings) -> AsyncEngine:
             "server_settings": {
                 "statement_timeout": str(settings.statement_timeout_ms),
                 "application_name": "stepwise",
+                "jit": "on" if settings.jit else "off",
             },
         },
     )

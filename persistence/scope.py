@@ -4,8 +4,19 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, true
+from sqlalchemy import ColumnElement, TextClause, text, true
 from sqlmodel import col
+
+#: the role row-level security applies to (migration 0002)
+APP_ROLE = "stepwise_app"
+
+#: what every restricted transaction runs first: the role and the visible ids, all
+#: transaction-local, so a pooled connection carries nothing over
+SCOPE_SQL: TextClause = text(
+    "SELECT set_config('role', :role, true),"
+    " set_config('stepwise.school_ids', :schools, true),"
+    " set_config('stepwise.trust_ids', :trusts, true)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +52,7 @@ class Scope:
 
     def guc_trusts(self) -> str:
         return "{" + ",".join(str(i) for i in sorted(self.trust_ids or ())) + "}"
+
+    def scope_params(self) -> dict[str, str]:
+        """SCOPE_SQL's parameters for this scope (only run it when `restricted`)."""
+        return {"role": APP_ROLE, "schools": self.guc_schools(), "trusts": self.guc_trusts()}

@@ -24,3 +24,14 @@ class DatabaseSettings(BaseSettings):
     pool_timeout: float = 10.0
     statement_timeout_ms: int = 30_000
     echo: bool = False
+    jit: bool = Field(
+        default=False,
+        description="PostgreSQL JIT for the service's statements: off by default, since"
+        " compiling costs more than it saves on analytics that run for well under a second",
+    )
+    analytics_parallelism: int = Field(
+        default=2,
+        ge=1,
+        le=16,
+        description="connections a trust-wide cohort analysis is split across, by school",
+    )

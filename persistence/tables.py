@@ -307,6 +307,17 @@ class JudgementRow(SQLModel, table=True):
             "strand_id",
             "assessed_on",
         ),
+        # a pupil-strand's baseline in one index-only probe (migration 0005 says why
+        # pupil_id leads and school_id is only included)
+        Index(
+            "ix_judgements_baselines",
+            "pupil_id",
+            "strand_id",
+            "assessed_on",
+            "id",
+            postgresql_include=["school_id", "step_id", "moderation_state", "moderated_step_id"],
+            postgresql_where=text("kind = 'baseline'"),
+        ),
     )
 
     school_id: uuid.UUID = Field(primary_key=True)

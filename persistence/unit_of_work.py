@@ -8,7 +8,7 @@ The settings are transaction-local: a pooled connection carries nothing over.
 
 from typing import Any, Self
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, SessionTransaction
@@ -33,6 +33,7 @@ from domain.ports import (
     TrustRepository,
     UserRepository,
 )
+from persistence.analytics.partitions import Partitions
 from persistence.analytics.quality import SqlDataQualityQueries
 from persistence.analytics.queries import SqlProgressQueries
 from persistence.analytics.summaries import SqlSummaryQueries
@@ -49,15 +50,7 @@ from persistence.repositories.progress_models import SqlProgressModelRepository
 from persistence.repositories.pupils import SqlPupilRepository
 from persistence.repositories.qualifications import SqlQualificationRepository
 from persistence.repositories.targets import SqlOutcomeTargetRepository, SqlTargetRepository
-from persistence.scope import Scope
-
-APP_ROLE = "stepwise_app"
-
-_SCOPE_SQL = text(
-    "SELECT set_config('role', :role, true),"
-    " set_config('stepwise.school_ids', :schools, true),"
-    " set_config('stepwise.trust_ids', :trusts, true)"
-)
+from persistence.scope import SCOPE_SQL, Scope
 
 
 class SqlUnitOfWork:
@@ -80,9 +73,15 @@ class SqlUnitOfWork:
     measures: MeasureRepository
     summaries: SummaryQueries
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], scope: Scope) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        scope: Scope,
+        partitions: Partitions | None = None,
+    ) -> None:
         self._session_factory = session_factory
         self.scope = scope
+        self._partitions = partitions
         self._session: AsyncSession | None = None
 
     @property
@@ -94,14 +93,10 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         session = self._session_factory()
         if self.scope.restricted:
-            params = {
-                "role": APP_ROLE,
-                "schools": self.scope.guc_schools(),
-                "trusts": self.scope.guc_trusts(),
-            }
+            params = self.scope.scope_params()
 
             def apply_scope(_: Session, __: SessionTransaction, connection: Any) -> None:
-                connection.execute(_SCOPE_SQL, params)
+                connection.execute(SCOPE_SQL, params)
 
             event.listen(session.sync_session, "after_begin", apply_scope)
         self._session = session
@@ -117,7 +112,7 @@ class SqlUnitOfWork:
         self.users = SqlUserRepository(session, self.scope)
         self.clients = SqlClientRepository(session, self.scope)
         self.progress_models = SqlProgressModelRepository(session, self.scope)
-        self.progress = SqlProgressQueries(session, self.scope)
+        self.progress = SqlProgressQueries(session, self.scope, self._partitions)
         self.quality = SqlDataQualityQueries(session, self.scope)
         self.attendance = SqlAttendanceRepository(session, self.scope)
         self.qualifications = SqlQualificationRepository(session, self.scope)

@@ -46,4 +46,9 @@ def fresh_database(server: str) -> Iterator[str]:
         upgrade(url)
         yield url
     finally:
-        asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_database(server, name)
+
+
+def drop_database(server: str, name: str) -> None:
+    """Drop `name` on `server`, whoever is still connected to it."""
+    asyncio.run(_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -19,17 +19,19 @@ Steps count at their effective value: a moderated, adjusted judgement counts at 
 moderated step. Everything is scoped to `:schools`; row-level security applies too.
 
 How it stays fast (bench/README.md has the figures, on a 4M-judgement trust):
-- `point` is inlined (NOT MATERIALIZED), so the planner estimates the judgements at the
-  point through the judgements -> modules foreign key instead of guessing;
-- the per-row work (finding the baseline, days on roll) happens once, in the fenced
-  `judged` subquery (OFFSET 0 keeps the planner from re-computing its expressions per
-  reference or moving the small lookups inside the per-row loop); the baseline is one
-  index probe (ix_judgements_baselines, partial and covering), the fallback only runs
-  for the rare pupil-strand with no baseline;
-- enrolments are aggregated per pupil once (`stays`): a single stay, the common case, is
-  arithmetic; only pupils with several stays unnest theirs;
-- the rate rule is found through a precomputed (model, step, key stage) -> rate table
-  (`rates`), an equality join instead of a range join per row.
+- `point` is inlined (NOT MATERIALIZED): the planner then estimates the judgements at the
+  point through the judgements -> modules foreign key rather than guessing;
+- per row, the baseline is one probe of a partial covering index of baseline judgements
+  (ix_judgements_baselines, migration 0005); the first judgement since joining is only
+  looked for where there is no baseline (a scalar subquery inside a CASE);
+- `latest` and `judged` are fenced (OFFSET 0) so what they compute per row (the
+  baseline, days on roll, key stage) is computed once, not once per later reference,
+  and the small lookups are not pulled inside the per-row loop;
+- enrolments and the year group are read once per pupil (`roll`): one stay, the common
+  case, is arithmetic; only pupils with several stays unnest theirs;
+- the model is one lookup per (strand, pathway) (`model_for`) and the rate one per
+  (model, step, key stage) (`rates`): equality joins instead of range joins per row;
+- the percentile reference cell is only looked up for facts under a percentile model.
 """
 
 import uuid
@@ -96,48 +98,43 @@ def band_case(gain: str, expected: str, model: str) -> str:
         ELSE 'below_expected' END"""
 
 
-def _stays_sum(stays: str, expression: str, within: str) -> str:
-    """`expression` over a pupil's enrolments: inline for one stay, unnested for several.
-
-    `expression` names the stay's dates as `{joined}` and `{left}`; `within` filters them
-    (e.g. `{joined} <= j.assessed_on`), for several stays only; the caller handles one."""
-    several = expression.format(joined="u.joined_on", left="u.left_on")
-    return (
-        f"(SELECT {several} FROM unnest({stays}.joins, {stays}.lefts) AS u(joined_on, left_on)"
-        f" WHERE {within.format(joined='u.joined_on', left='u.left_on')})"
-    )
-
-
 def facts_ctes(query: FactsQuery) -> str:
     """`WITH ... facts AS (...)`: select from `facts` after it."""
-    narrow = ""
-    narrow_stays = ""
+    narrow = []
+    narrow_stays = narrow_pupils = ""
     if query.strand_id is not None:
-        narrow += " AND j.strand_id = :strand"
+        narrow.append("j.strand_id = :strand")
     if query.pupil_id is not None:
-        narrow += " AND j.pupil_id = :pupil"
+        narrow.append("j.pupil_id = :pupil")
         narrow_stays = " AND e.pupil_id = :pupil"
+        narrow_pupils = " AND p.id = :pupil"
     latest_step = EFFECTIVE_STEP.format(t="j")
     baseline_step = EFFECTIVE_STEP.format(t="b")
-    first_step = EFFECTIVE_STEP.format(t="f")
+    first_step = EFFECTIVE_STEP.format(t="(jd.first_judgement)")
     # the stay the latest judgement falls in started on the last joining day before it
     joined_on = (
-        "CASE WHEN s.stays = 1 THEN CASE WHEN s.joined_on <= j.assessed_on THEN s.joined_on END"
-        f" ELSE {_stays_sum('s', 'max({joined})', '{joined} <= j.assessed_on')} END"
+        "CASE WHEN r.stays = 1 THEN CASE WHEN r.joined_on <= j.assessed_on THEN r.joined_on END"
+        " ELSE (SELECT max(u.joined_on) FROM unnest(r.joins) AS u(joined_on)"
+        " WHERE u.joined_on <= j.assessed_on) END"
     )
+    baseline_on = "coalesce(jd.baseline_on, (jd.first_judgement).assessed_on)"
     overlap = (
-        "greatest(0, least(coalesce({left}, j.assessed_on), j.assessed_on)"
-        " - greatest({joined}, coalesce(b.baseline_on, f.assessed_on)))"
+        "greatest(0, least(coalesce({left}, jd.assessed_on), jd.assessed_on)"
+        f" - greatest({{joined}}, {baseline_on}))"
     )
+    several_stays = overlap.format(joined="u.joined_on", left="u.left_on")
     days_on_roll = (
-        "CASE WHEN coalesce(b.baseline_on, f.assessed_on) IS NULL OR s.stays IS NULL THEN NULL"
-        f" WHEN s.stays = 1 THEN {overlap.format(joined='s.joined_on', left='s.left_on')}"
-        f" ELSE {_stays_sum('s', f'sum({overlap})', 'true')} END"
+        f"CASE WHEN {baseline_on} IS NULL OR jd.stays IS NULL THEN NULL"
+        f" WHEN jd.stays = 1 THEN {overlap.format(joined='jd.joined_on', left='jd.left_on')}"
+        f" ELSE (SELECT sum({several_stays})"
+        " FROM unnest(jd.joins, jd.lefts) AS u(joined_on, left_on)) END"
     )
-    ordinal_now = YEAR_ORDINAL.format(col="p.year_group")
-    ordinal_at_baseline = (
-        f"({ordinal_now} - (:current_year_start - {ACADEMIC_START.format(d='jd.baseline_on')}))"
-    )
+    # YEAR_ORDINAL then, from ACADEMIC_START of the baseline with one date_part (a float,
+    # cheaper than extract's numeric): 1 September + 122 days is 1 January, so the academic
+    # year starts in date_part('year', day + 122) - 1; `ordinal_then_base` is the year
+    # group now - the current academic year - 1, per pupil
+    ordinal_at_baseline = f"jd.ordinal_then_base + date_part('year', {baseline_on} + 122)::int"
+    where = f"WHERE {' AND '.join(narrow)}" if narrow else ""
     stages = ", ".join(f"('{stage}')" for stage in KEY_STAGES)
     return f"""
 WITH point AS NOT MATERIALIZED (
@@ -145,23 +142,39 @@ WITH point AS NOT MATERIALIZED (
     FROM modules m
     WHERE m.school_id = ANY(:schools) AND m.academic_year = :year AND m.sequence = :seq
 ),
-stays AS (
-    SELECT e.school_id, e.pupil_id, count(*) AS stays,
-           min(e.joined_on) AS joined_on, max(e.left_on) AS left_on,
-           array_agg(e.joined_on) AS joins, array_agg(e.left_on) AS lefts
-    FROM enrolments e
-    WHERE e.school_id = ANY(:schools){narrow_stays}
-    GROUP BY e.school_id, e.pupil_id
+roll AS (
+    SELECT p.school_id, p.id AS pupil_id, p.pathway, coalesce(p.pathway, '') AS pathway_key,
+           p.year_group, p.date_of_birth,
+           {YEAR_ORDINAL.format(col="p.year_group")} - :current_year_start - 1
+               AS ordinal_then_base,
+           s.stays, s.joined_on, s.left_on, s.joins, s.lefts
+    FROM pupils p
+    LEFT JOIN (
+        SELECT e.school_id, e.pupil_id, count(*) AS stays,
+               min(e.joined_on) AS joined_on, max(e.left_on) AS left_on,
+               array_agg(e.joined_on) AS joins, array_agg(e.left_on) AS lefts
+        FROM enrolments e
+        WHERE e.school_id = ANY(:schools){narrow_stays}
+        GROUP BY e.school_id, e.pupil_id
+    ) s ON s.school_id = p.school_id AND s.pupil_id = p.id
+    WHERE p.school_id = ANY(:schools){narrow_pupils}
 ),
-judged AS (
+latest AS (
     SELECT j.school_id, j.pupil_id, j.strand_id, j.id AS judgement_id, j.assessed_on,
            {latest_step} AS step_id, point.ends_on AS point_on,
-           coalesce(b.baseline_on, f.assessed_on) AS baseline_on,
-           coalesce(b.baseline_step_id, f.step_id) AS baseline_step_id,
-           {days_on_roll} AS days_on_roll
+           r.pathway, r.pathway_key, r.year_group, r.date_of_birth, r.ordinal_then_base,
+           r.stays, r.joined_on, r.left_on, r.joins, r.lefts,
+           b.baseline_on, b.baseline_step_id,
+           CASE WHEN b.baseline_on IS NULL THEN (
+               SELECT f FROM judgements f
+               WHERE f.school_id = j.school_id AND f.pupil_id = j.pupil_id
+                 AND f.strand_id = j.strand_id AND f.assessed_on <= j.assessed_on
+                 AND f.assessed_on >= ({joined_on}) AND f.id <> j.id
+               ORDER BY f.assessed_on, f.id
+               LIMIT 1) END AS first_judgement
     FROM point
     JOIN judgements j ON j.school_id = point.school_id AND j.module_id = point.module_id
-    LEFT JOIN stays s ON s.school_id = j.school_id AND s.pupil_id = j.pupil_id
+    LEFT JOIN roll r ON r.school_id = j.school_id AND r.pupil_id = j.pupil_id
     LEFT JOIN LATERAL (
         SELECT b.assessed_on AS baseline_on, {baseline_step} AS baseline_step_id
         FROM judgements b
@@ -170,17 +183,18 @@ judged AS (
         ORDER BY b.assessed_on DESC, b.id DESC
         LIMIT 1
     ) b ON true
-    LEFT JOIN LATERAL (
-        SELECT f.assessed_on, {first_step} AS step_id
-        FROM judgements f
-        WHERE b.baseline_on IS NULL
-          AND f.school_id = j.school_id AND f.pupil_id = j.pupil_id AND f.strand_id = j.strand_id
-          AND f.assessed_on <= j.assessed_on AND f.assessed_on >= ({joined_on})
-          AND f.id <> j.id
-        ORDER BY f.assessed_on, f.id
-        LIMIT 1
-    ) f ON true
-    WHERE j.school_id = ANY(:schools){narrow}
+    {where}
+    OFFSET 0
+),
+judged AS (
+    SELECT jd.school_id, jd.pupil_id, jd.strand_id, jd.judgement_id, jd.assessed_on,
+           jd.step_id, jd.point_on, jd.pathway, jd.pathway_key, jd.year_group,
+           jd.date_of_birth,
+           {baseline_on} AS baseline_on,
+           coalesce(jd.baseline_step_id, {first_step}) AS baseline_step_id,
+           {days_on_roll} AS days_on_roll,
+           {ordinal_at_baseline} AS ordinal_at_baseline
+    FROM latest jd
     OFFSET 0
 ),
 active_models AS (
@@ -202,49 +216,61 @@ rates AS (
     CROSS JOIN (VALUES {stages}) AS ks(key_stage)
     WHERE am.kind = 'rate'
 ),
-measured AS (
-    SELECT jd.*, st.framework_id, p.pathway, p.year_group, p.date_of_birth,
-           ls.value AS latest_value, bs.value AS baseline_value,
-           ls.value - bs.value AS gain,
-           {KEY_STAGE.format(o=ordinal_at_baseline)} AS key_stage,
-           coalesce(specific.id, general.id) AS model_id
-    FROM judged jd
-    LEFT JOIN pupils p ON p.school_id = jd.school_id AND p.id = jd.pupil_id
-    LEFT JOIN strands st ON st.id = jd.strand_id
-    LEFT JOIN steps ls ON ls.id = jd.step_id
-    LEFT JOIN steps bs ON bs.id = jd.baseline_step_id
+model_for AS (
+    SELECT st.id AS strand_id, pw.pathway_key, st.framework_id, am.id AS model_id,
+           am.kind AS model_kind, am.name || ' v' || am.version AS model_label, am.min_peers,
+           am.start_band_width, am.age_band_years, am.match_primary_need, am.expected_ratio,
+           am.above_ratio, am.accelerated_ratio, am.maintenance_counts_as_expected
+    FROM strands st
+    CROSS JOIN (
+        SELECT DISTINCT coalesce(p.pathway, '') AS pathway_key
+        FROM pupils p
+        WHERE p.school_id = ANY(:schools){narrow_pupils}
+    ) pw
     LEFT JOIN active_models specific
-           ON specific.framework_id = st.framework_id AND specific.pathway = p.pathway
+           ON specific.framework_id = st.framework_id AND specific.pathway = pw.pathway_key
     LEFT JOIN active_models general
            ON general.framework_id = st.framework_id AND general.pathway IS NULL
+    LEFT JOIN active_models am ON am.id = coalesce(specific.id, general.id)
+),
+measured AS (
+    SELECT jd.*, mf.framework_id,
+           ls.value AS latest_value, bs.value AS baseline_value,
+           ls.value - bs.value AS gain,
+           {KEY_STAGE.format(o="jd.ordinal_at_baseline")} AS key_stage,
+           mf.model_id, mf.model_kind, mf.model_label, mf.min_peers, mf.start_band_width,
+           mf.age_band_years, mf.match_primary_need, mf.expected_ratio, mf.above_ratio,
+           mf.accelerated_ratio, mf.maintenance_counts_as_expected
+    FROM judged jd
+    LEFT JOIN model_for mf ON mf.strand_id = jd.strand_id AND mf.pathway_key = jd.pathway_key
+    LEFT JOIN steps ls ON ls.id = jd.step_id
+    LEFT JOIN steps bs ON bs.id = jd.baseline_step_id
 ),
 expected AS (
-    SELECT ms.*, am.kind AS model_kind, am.name || ' v' || am.version AS model_label,
-           CASE am.kind
+    SELECT ms.*,
+           CASE ms.model_kind
                WHEN 'rate' THEN rate.rate_per_year * ms.days_on_roll / {DAYS_PER_YEAR}
-               WHEN 'percentile' THEN CASE WHEN cell.learners >= am.min_peers
-                                           THEN cell.p50 * ms.days_on_roll / {DAYS_PER_YEAR} END
-           END AS expected_gain,
-           am.expected_ratio, am.above_ratio, am.accelerated_ratio,
-           am.maintenance_counts_as_expected
+               WHEN 'percentile' THEN (
+                   SELECT CASE WHEN c.learners >= ms.min_peers
+                               THEN c.p50 * ms.days_on_roll / {DAYS_PER_YEAR} END
+                   FROM progress_reference_cells c
+                   WHERE c.model_id = ms.model_id AND c.strand_id = ms.strand_id
+                     AND c.start_band = floor(ms.baseline_value / ms.start_band_width)::int
+                     AND c.age_band = date_part('year', age(ms.baseline_on, ms.date_of_birth))::int
+                                      / ms.age_band_years
+                     AND c.primary_need = CASE WHEN ms.match_primary_need THEN coalesce((
+                           SELECT n.value FROM pupil_characteristics n
+                           WHERE n.school_id = ms.school_id AND n.pupil_id = ms.pupil_id
+                             AND n.kind = 'sen_need' AND n.rank = 1
+                             AND n.start_on <= ms.baseline_on
+                             AND (n.end_on IS NULL OR n.end_on >= ms.baseline_on)
+                           LIMIT 1), '') ELSE '' END)
+           END AS expected_gain
     FROM measured ms
-    LEFT JOIN active_models am ON am.id = ms.model_id
     LEFT JOIN rates rate
            ON rate.model_id = ms.model_id AND rate.step_id = ms.baseline_step_id
           AND rate.key_stage = ms.key_stage
-    LEFT JOIN LATERAL (
-        SELECT c.learners, c.p50 FROM progress_reference_cells c
-        WHERE am.kind = 'percentile' AND c.model_id = am.id AND c.strand_id = ms.strand_id
-          AND c.start_band = floor(ms.baseline_value / am.start_band_width)::int
-          AND c.age_band = date_part('year', age(ms.baseline_on, ms.date_of_birth))::int
-                           / am.age_band_years
-          AND c.primary_need = CASE WHEN am.match_primary_need THEN coalesce((
-                SELECT n.value FROM pupil_characteristics n
-                WHERE n.school_id = ms.school_id AND n.pupil_id = ms.pupil_id
-                  AND n.kind = 'sen_need' AND n.rank = 1 AND n.start_on <= ms.baseline_on
-                  AND (n.end_on IS NULL OR n.end_on >= ms.baseline_on)
-                LIMIT 1), '') ELSE '' END
-    ) cell ON true
+    OFFSET 0
 ),
 facts AS (
     SELECT ex.*, {band_case("ex.gain", "ex.expected_gain", "ex")} AS band

@@ -3,8 +3,10 @@
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.flags import FlagCheck, FlagQuery, Worklist
 from domain.paging import Page, PageRequest
@@ -23,11 +25,19 @@ from persistence.analytics import suggestions, targets
 from persistence.analytics.cohort import cohort_sql
 from persistence.analytics.facts import FACT_COLUMNS, FactsQuery, facts_ctes
 from persistence.analytics.flags import check_of, checks_sql, counts_of, params, worklist_sql
+from persistence.analytics.partitions import Partitions
 from persistence.analytics.reference import REFERENCE_SQL, ReferenceQuery
 from persistence.repositories.base import ScopedRepository
+from persistence.scope import Scope
 
 
 class SqlProgressQueries(ScopedRepository):
+    def __init__(
+        self, session: AsyncSession, scope: Scope, partitions: Partitions | None = None
+    ) -> None:
+        super().__init__(session, scope)
+        self.partitions = partitions
+
     def _query(
         self,
         point: AssessmentPoint,
@@ -123,23 +133,23 @@ class SqlProgressQueries(ScopedRepository):
         dimensions: Sequence[str],
     ) -> list[GroupCounts]:
         query = self._query(point, school_ids, current_year_start, strand_id, None)
-        rows = (
-            await self.session.execute(text(cohort_sql(query, tuple(dimensions))), query.params())
-        ).all()
-        return [
-            GroupCounts(
-                dimension=r.dimension,
-                value=r.value,
-                counts=BandCounts(
-                    judged=r.judged,
-                    measured=r.measured,
-                    expected_or_better=r.expected_or_better,
-                    above_or_better=r.above_or_better,
-                    accelerated=r.accelerated,
-                ),
-            )
-            for r in rows
-        ]
+        partitions = self.partitions
+        parts = partitions.split(query.school_ids) if partitions else []
+        if partitions is None or len(parts) < 2:
+            sql = text(cohort_sql(query, tuple(dimensions)))
+            return _group_counts((await self.session.execute(sql, query.params())).all())
+        # several schools: counted in parts, concurrently, and added up
+        queries = [replace(query, school_ids=part) for part in parts]
+        results = await partitions.fetch_all(
+            self.session,
+            self.scope,
+            [(text(cohort_sql(q, tuple(dimensions))), q.params()) for q in queries],
+        )
+        totals: dict[tuple[str, str | None], BandCounts] = {}
+        for group in _group_counts([row for rows in results for row in rows]):
+            key = (group.dimension, group.value)
+            totals[key] = totals[key] + group.counts if key in totals else group.counts
+        return [GroupCounts(d, v, counts) for (d, v), counts in totals.items()]
 
     def _flag_scope(self, query: FlagQuery) -> FlagQuery:
         """The query narrowed to the schools this unit of work may read."""
@@ -185,3 +195,20 @@ class SqlProgressQueries(ScopedRepository):
         return await suggestions.suggestions_page(
             self.session, query, self._visible(query.school_ids), page
         )
+
+
+def _group_counts(rows: Sequence[Any]) -> list[GroupCounts]:
+    return [
+        GroupCounts(
+            dimension=r.dimension,
+            value=r.value,
+            counts=BandCounts(
+                judged=r.judged,
+                measured=r.measured,
+                expected_or_better=r.expected_or_better,
+                above_or_better=r.above_or_better,
+                accelerated=r.accelerated,
+            ),
+        )
+        for r in rows
+    ]

@@ -119,3 +119,22 @@ def test_tenant_keys_include_school_id_so_tables_can_be_distributed_by_school() 
             assert "school_id" in {c.name for c in fk.columns} or referred in REFERENCE_TABLES, (
                 f"{name}.{fk.name} -> {referred}"
             )
+
+
+async def test_every_scope_policy_reads_the_visible_ids_once_per_statement(
+    database: Database,
+) -> None:
+    """Migration 0005: a scalar subquery (an InitPlan), not a function call per row."""
+    async with database.engine.connect() as connection:
+        rows = (
+            await connection.execute(
+                text(
+                    "SELECT tablename, concat(qual, ' ', with_check) AS rule FROM pg_policies"
+                    " WHERE policyname = 'scope_isolation'"
+                )
+            )
+        ).all()
+    assert {r.tablename for r in rows} >= set(TENANT_TABLES)
+    for table, rule in rows:
+        assert "SELECT stepwise_visible_" in rule, table
+        assert "ANY (stepwise_visible_" not in rule, table
