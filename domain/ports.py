@@ -7,6 +7,7 @@ Batch methods (`get_many`, `*_for_pupils`) exist for GraphQL data loaders.
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol, Self
 
 from domain.attendance import (
@@ -34,8 +35,11 @@ from domain.filters import (
 )
 from domain.flags import FlagCheck, FlagQuery, Worklist
 from domain.framework import Framework, Step, Strand
+from domain.idempotency import StoredImport
 from domain.identity import IntegrationClient, User
+from domain.imports import ImportCounts, RowError
 from domain.judgement import Judgement, JudgementRevision
+from domain.judgement_import import ImportedJudgement, PupilKey
 from domain.measure import MeasureCounts, MeasureDefinition, MeasureQuery
 from domain.organisation import School, Trust
 from domain.paging import Page, PageRequest
@@ -282,6 +286,25 @@ class SummaryQueries(Protocol):
     async def destinations(self, query: LeaverQuery) -> list[CategoryCount]: ...
 
 
+class ImportStore(Protocol):
+    """Bulk writes for imports: rows staged in the transaction, then applied by natural key,
+    writing only what differs (corrections keep their history)."""
+
+    async def pupil_keys(self, school_id: uuid.UUID) -> list[PupilKey]: ...
+    async def stage_judgements(
+        self, school_id: uuid.UUID, rows: Sequence[ImportedJudgement]
+    ) -> None: ...
+    async def drop_duplicate_judgements(self, school_id: uuid.UUID) -> list[RowError]:
+        """Unstage rows for a pupil, strand and module an earlier line already gave."""
+        ...
+
+    async def apply_judgements(
+        self, school_id: uuid.UUID, changed_by: str, changed_at: datetime, reason: str
+    ) -> ImportCounts: ...
+    async def stored(self, school_id: uuid.UUID, key: str) -> StoredImport | None: ...
+    async def store(self, school_id: uuid.UUID, stored: StoredImport) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Nothing is kept unless the use case calls `commit`."""
 
@@ -303,6 +326,7 @@ class UnitOfWork(Protocol):
     qualifications: QualificationRepository
     measures: MeasureRepository
     summaries: SummaryQueries
+    imports: ImportStore
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None: ...

@@ -26,6 +26,7 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlmodel import Field, SQLModel
 
@@ -614,6 +615,19 @@ class ReferenceCellRow(SQLModel, table=True):
     p50: float = Field(sa_column=Column(Float, nullable=False))
     p75: float = Field(sa_column=Column(Float, nullable=False))
     p90: float = Field(sa_column=Column(Float, nullable=False))
+
+
+class IdempotencyRecordRow(SQLModel, table=True):
+    """The first answer to a request carrying an Idempotency-Key, replayed on retries."""
+
+    __tablename__ = "idempotency_records"
+
+    school_id: uuid.UUID = Field(primary_key=True, foreign_key="schools.id")
+    key: str = Field(primary_key=True)
+    resource: str
+    request_digest: str
+    report: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
 
 
 #: Tenant tables protected by row-level security on school_id.

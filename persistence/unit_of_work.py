@@ -19,6 +19,7 @@ from domain.ports import (
     DataQualityQueries,
     DestinationRepository,
     FrameworkRepository,
+    ImportStore,
     JudgementRepository,
     MeasureRepository,
     ModuleRepository,
@@ -42,6 +43,7 @@ from persistence.repositories.attendance import SqlAttendanceRepository
 from persistence.repositories.destinations import SqlDestinationRepository
 from persistence.repositories.frameworks import SqlFrameworkRepository
 from persistence.repositories.identity import SqlClientRepository, SqlUserRepository
+from persistence.repositories.imports import SqlImportStore
 from persistence.repositories.judgements import SqlJudgementRepository
 from persistence.repositories.measures import SqlMeasureRepository
 from persistence.repositories.modules import SqlModuleRepository
@@ -72,6 +74,7 @@ class SqlUnitOfWork:
     qualifications: QualificationRepository
     measures: MeasureRepository
     summaries: SummaryQueries
+    imports: ImportStore
 
     def __init__(
         self,
@@ -118,6 +121,7 @@ class SqlUnitOfWork:
         self.qualifications = SqlQualificationRepository(session, self.scope)
         self.measures = SqlMeasureRepository(session, self.scope)
         self.summaries = SqlSummaryQueries(session, self.scope)
+        self.imports = SqlImportStore(session, self.scope)
         return self
 
     async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

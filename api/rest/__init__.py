@@ -8,6 +8,7 @@ from api.rest import (
     destinations,
     flags,
     frameworks,
+    imports,
     judgements,
     measures,
     organisation,
@@ -40,5 +41,6 @@ for module in (
     progress,
     flags,
     quality,
+    imports,
 ):
     api_router.include_router(module.router)

@@ -445,6 +445,12 @@ def rest_cases(world: World) -> dict[tuple[str, str], Case]:
             },
         ),
         ("GET", "/api/v1/pupils/{pupil_id}/flags"): Case.same(NOT_VISIBLE),
+        # --- imports (an intruder's JSON body is refused for who they are, not as a 415)
+        ("POST", "/api/v1/imports/judgements"): Case.same(
+            NOT_VISIBLE,
+            query=lambda ids: {"school_id": ids["school_id"]},
+            body=lambda ids: {"upn": "x"},
+        ),
         # --- attendance, qualifications, measures, destinations summary
         ("POST", "/api/v1/attendance/sessions"): Case.same(
             REFERENCE,
