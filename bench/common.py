@@ -62,12 +62,13 @@ def app_database(jit: str, parallelism: int) -> Database:
 
 
 async def policy_kind(connection: asyncpg.Connection) -> str:
-    """Which row-level security policy judgements has: as migrated, or the recommended one."""
+    """How judgements' row-level security policy reads the scope: once per statement (an
+    InitPlan, migration 0005) or once per row (0002 to 0004)."""
     qual = await connection.fetchval(
         "SELECT qual FROM pg_policies"
         " WHERE tablename = 'judgements' AND policyname = 'scope_isolation'"
     )
-    return "recommended (InitPlan)" if qual and "SELECT" in qual.upper() else "as migrated"
+    return "once per statement (0005)" if qual and "SELECT" in qual.upper() else "per row"
 
 
 async def server_facts(connection: asyncpg.Connection) -> dict[str, str]:

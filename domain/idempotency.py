@@ -11,13 +11,6 @@ from domain.imports import ImportReport
 
 
 @dataclass(frozen=True, slots=True)
-class IdempotencyClaim:
-    """The key a request carries; its request digest is known once the body is read."""
-
-    key: str
-
-
-@dataclass(frozen=True, slots=True)
 class StoredImport:
     key: str
     request_digest: str
