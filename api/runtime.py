@@ -41,6 +41,11 @@ class PrincipalCache:
     def clear(self) -> None:
         self._entries.clear()
 
+    def forget_subject(self, kind: str, subject: str) -> None:
+        """Drop a subject that may no longer sign in (a revoked client), so its next request
+        is resolved afresh and refused."""
+        self._entries.pop((kind, subject), None)
+
     def forget(self, principal: Principal) -> None:
         """Drop one caller's cached scope after they changed it (e.g. added a school)."""
         self._entries = {
@@ -62,9 +67,8 @@ class Runtime:
         return self.database.unit_of_work(Scope.unrestricted())
 
     def uow_for(self, principal: Principal) -> SqlUnitOfWork:
-        if principal.unrestricted:
-            return self.system_uow()
-        return self.database.unit_of_work(Scope(principal.school_ids, principal.trust_ids))
+        """Narrowed to the caller's scope, and writing as the caller in the audit log."""
+        return self.database.unit_of_work(Scope.of(principal))
 
     async def resolve(self, kind: SubjectKind, subject: str) -> Principal:
         cached = self.principals.get(kind, subject)

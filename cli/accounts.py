@@ -5,6 +5,7 @@ with a client id and secret. The secret is shown once: only its hash is kept.
 """
 
 import uuid
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -13,7 +14,7 @@ from cli.columns import columns
 from cli.database import Operator, run
 from cli.organisation import every_school, every_trust, find_school, find_trust
 from domain.access import Permission, Role
-from domain.identity import User
+from domain.identity import IntegrationClient, User
 from domain.paging import MAX_LIMIT, PageRequest
 from domain.services.identity import (
     CreateClient,
@@ -21,7 +22,9 @@ from domain.services.identity import (
     IssuedClient,
     create_client,
     create_user,
+    list_clients,
     list_users,
+    revoke_client,
 )
 
 users = typer.Typer(help="Staff accounts that sign in with an email and a password.")
@@ -148,3 +151,66 @@ def create_client_command(
         "Copy the secret now: Stepwise keeps only its hash and cannot show it again.",
         fg=typer.colors.YELLOW,
     )
+
+
+async def every_client(op: Operator) -> list[IntegrationClient]:
+    found: list[IntegrationClient] = []
+    after: uuid.UUID | None = None
+    while True:
+        page = await list_clients(op.uow(), op.actor, PageRequest(MAX_LIMIT, after))
+        found += page.items
+        if (after := page.next_after) is None:
+            return found
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+@clients.command("list")
+def list_clients_command() -> None:
+    """List every integration client with its permissions, scope and last use (never secrets)."""
+
+    async def work(op: Operator) -> list[list[str]]:
+        trust_names = {t.id: t.name for t in await every_trust(op)}
+        school_names = {s.id: s.name for s in await every_school(op)}
+        return [
+            [
+                client.client_id,
+                client.name,
+                ", ".join(sorted(p.value for p in client.permissions)),
+                trust_names.get(client.trust_id, "?")
+                if client.trust_id
+                else ", ".join(sorted(school_names.get(s, "?") for s in client.school_ids)),
+                _when(client.created_at),
+                _when(client.last_used_at),
+                _when(client.revoked_at),
+            ]
+            for client in await every_client(op)
+        ]
+
+    rows = run(work)
+    if not rows:
+        typer.echo("No integration clients yet: create one with `stepwise clients create`.")
+        return
+    headings = ["client_id", "name", "permissions", "scope", "created", "last used", "revoked"]
+    typer.echo(columns(headings, rows))
+
+
+@clients.command("revoke")
+def revoke_client_command(
+    client: Annotated[str, typer.Argument(help="The client's client_id (sw_...) or id.")],
+) -> None:
+    """Revoke a client for good: no new tokens, and the tokens it holds stop working (a running
+    server notices within its principal cache time, STEPWISE_AUTH_PRINCIPAL_CACHE_SECONDS)."""
+
+    async def work(op: Operator) -> IntegrationClient:
+        try:
+            key: uuid.UUID | str = uuid.UUID(client)
+        except ValueError:
+            key = client
+        return await revoke_client(op.uow(), op.actor, key)
+
+    revoked = run(work)
+    typer.echo(f"Revoked integration client {revoked.name} ({revoked.client_id})")
+    typer.echo(f"  revoked at: {_when(revoked.revoked_at)}")

@@ -6,18 +6,22 @@ the frameworks it uses and its modules) turns those into ids, or says why it can
 """
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from domain.calendar import AcademicYear, Module
 from domain.errors import InvariantViolation
-from domain.framework import Framework, Step, Strand
+from domain.framework import Framework
+from domain.import_fields import Error as _Error
+from domain.import_fields import PupilIndex, PupilKey, StrandIndex, parse_date
 from domain.imports import RowError
 from domain.judgement import JudgementKind
-from domain.upn import normalise as normalise_upn
 
-#: field -> other headings MIS and tracker exports use for it (README: "Importing")
+__all__ = ["JUDGEMENT_COLUMNS", "REQUIRED_COLUMNS", "ImportedJudgement", "JudgementCatalogue",
+           "PupilKey"]  # fmt: skip
+
+#: field -> other headings MIS and tracker exports use for it (README: "Imports")
 JUDGEMENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "upn": ("UPN", "Unique Pupil Number"),
     "mis_id": ("MIS ID", "Admission No", "Adno", "Admission Number", "Pupil ID", "External ID"),
@@ -32,9 +36,6 @@ JUDGEMENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "note": ("Note", "Notes", "Comment", "Comments"),
 }
 REQUIRED_COLUMNS = ("strand", "academic_year", "module", "step")
-
-#: records one problem with the row being checked: (field, reason, code)
-_Error = Callable[[str, str, str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,26 +55,6 @@ class ImportedJudgement:
         return (self.pupil_id, self.strand_id, self.module_id)
 
 
-@dataclass(frozen=True, slots=True)
-class PupilKey:
-    id: uuid.UUID
-    upn: str | None
-    mis_id: str | None
-
-
-def _parse_date(text: str) -> date | None:
-    """ISO dates, and the dd/mm/yyyy UK exports write."""
-    try:
-        return date.fromisoformat(text) if "-" in text else _uk_date(text)
-    except ValueError:
-        return None
-
-
-def _uk_date(text: str) -> date:
-    day, month, year = (int(part) for part in text.split("/"))
-    return date(year, month, day)
-
-
 class JudgementCatalogue:
     """What a school's judgement rows are checked against."""
 
@@ -85,17 +66,8 @@ class JudgementCatalogue:
         default_assessor: str,
         today: date,
     ) -> None:
-        self.by_upn: dict[str, uuid.UUID] = {}
-        self.by_mis_id: dict[str, uuid.UUID] = {}
-        for pupil in pupils:
-            if pupil.upn:
-                self.by_upn[pupil.upn] = pupil.id
-            if pupil.mis_id:
-                self.by_mis_id[pupil.mis_id] = pupil.id
-        self.strands: dict[str, list[tuple[Framework, Strand]]] = {}
-        for framework in frameworks:
-            for strand in framework.strands:
-                self.strands.setdefault(strand.code.upper(), []).append((framework, strand))
+        self.pupils = PupilIndex(pupils)
+        self.strand_index = StrandIndex(frameworks)
         self.modules = {(m.academic_year.label, m.sequence): m for m in modules}
         self.default_assessor = default_assessor
         self.today = today
@@ -106,9 +78,9 @@ class JudgementCatalogue:
         def error(field: str, reason: str, code: str) -> None:
             errors.append(RowError(line, field, reason, code))
 
-        pupil_id = self._pupil(row, error)
-        found = self._strand(row, error)
-        step = self._step(found[0], row, error) if found else None
+        pupil_id = self.pupils.find(row, error)
+        found = self.strand_index.find(row, error)
+        step = StrandIndex.step(found[0], row, error) if found else None
         module = self._module(row, error)
         kind = self._kind(row, error)
         assessed_on = self._assessed_on(row, module, error)
@@ -129,49 +101,6 @@ class JudgementCatalogue:
         return ImportedJudgement(
             line, pupil_id, found[1].id, module.id, step.id, kind, assessed_on, assessor, note
         )
-
-    def _pupil(self, row: Mapping[str, str], error: _Error) -> uuid.UUID | None:
-        upn = normalise_upn(row.get("upn", ""))
-        mis_id = row.get("mis_id", "").strip()
-        if not upn and not mis_id:
-            error("upn", "give the pupil's UPN or MIS id", "required")
-            return None
-        if upn and (found := self.by_upn.get(upn)):
-            return found
-        if mis_id and (found := self.by_mis_id.get(mis_id)):
-            return found
-        field, value = ("upn", upn) if upn else ("mis_id", mis_id)
-        error(field, f"no pupil with {field} {value!r} at this school", "unknown_pupil")
-        return None
-
-    def _strand(self, row: Mapping[str, str], error: _Error) -> tuple[Framework, Strand] | None:
-        code = row.get("strand", "").strip()
-        if not code:
-            error("strand", "give the strand's code", "required")
-            return None
-        candidates = self.strands.get(code.upper(), [])
-        if framework_name := row.get("framework", "").strip():
-            candidates = [c for c in candidates if c[0].name.lower() == framework_name.lower()]
-        if not candidates:
-            error("strand", f"no strand {code!r} in a framework this school uses", "unknown_strand")
-            return None
-        if len(candidates) > 1:
-            reason = f"strand {code!r} is in several frameworks: add a framework column"
-            error("strand", reason, "ambiguous")
-            return None
-        return candidates[0]
-
-    def _step(self, framework: Framework, row: Mapping[str, str], error: _Error) -> Step | None:
-        code = row.get("step", "").strip()
-        if not code:
-            error("step", "give the step's code", "required")
-            return None
-        step = framework.step_by_code(code) or next(
-            (s for s in framework.steps if s.code.upper() == code.upper()), None
-        )
-        if step is None:
-            error("step", f"{code!r} is not on the {framework.name} scale", "not_on_scale")
-        return step
 
     def _module(self, row: Mapping[str, str], error: _Error) -> Module | None:
         year_text, number = row.get("academic_year", "").strip(), row.get("module", "").strip()
@@ -203,7 +132,7 @@ class JudgementCatalogue:
         text = row.get("assessed_on", "").strip()
         if not text:
             return None if module is None else min(self.today, module.ends_on)
-        day = _parse_date(text)
+        day = parse_date(text)
         if day is None:
             error("assessed_on", f"{text!r} is not a date (YYYY-MM-DD or DD/MM/YYYY)", "format")
             return None

@@ -6,7 +6,7 @@ Batch methods (`get_many`, `*_for_pupils`) exist for GraphQL data loaders.
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol, Self
 
@@ -17,9 +17,13 @@ from domain.attendance import (
     MarksWritten,
     PupilAttendance,
 )
+from domain.attendance_import import ImportedMark
+from domain.audit import AuditFilter, AuditPage
 from domain.calendar import Module
+from domain.changes import ChangePage, ChangeQuery, FeedPosition
 from domain.data_quality import MissingJudgement
 from domain.destination import CategoryCount, Destination, LeaverQuery
+from domain.exports import ExportFilter, ExportRecord, ExportResource
 from domain.filters import (
     AttendanceFilter,
     DestinationFilter,
@@ -173,6 +177,15 @@ class ClientRepository(Protocol):
     async def by_client_id(self, client_id: str) -> IntegrationClient | None: ...
     async def add(self, client: IntegrationClient) -> None: ...
     async def mark_used(self, client: IntegrationClient) -> None: ...
+    async def get(self, client_key: uuid.UUID) -> IntegrationClient | None: ...
+    async def matching(
+        self, school_ids: frozenset[uuid.UUID] | None, trust_id: uuid.UUID | None, page: PageRequest
+    ) -> Page[IntegrationClient]:
+        """Clients scoped to `trust_id`, or to schools all within `school_ids` (None: every
+        client)."""
+        ...
+
+    async def revoke(self, client: IntegrationClient) -> None: ...
 
 
 class ProgressModelRepository(Protocol):
@@ -290,7 +303,9 @@ class ImportStore(Protocol):
     """Bulk writes for imports: rows staged in the transaction, then applied by natural key,
     writing only what differs (corrections keep their history)."""
 
-    async def pupil_keys(self, school_id: uuid.UUID) -> list[PupilKey]: ...
+    async def pupil_keys(
+        self, school_id: uuid.UUID, include_archived: bool = False
+    ) -> list[PupilKey]: ...
     async def stage_judgements(
         self, school_id: uuid.UUID, rows: Sequence[ImportedJudgement]
     ) -> None: ...
@@ -301,8 +316,58 @@ class ImportStore(Protocol):
     async def apply_judgements(
         self, school_id: uuid.UUID, changed_by: str, changed_at: datetime, reason: str
     ) -> ImportCounts: ...
+    async def stage_marks(self, school_id: uuid.UUID, rows: Sequence[ImportedMark]) -> None: ...
+    async def drop_duplicate_marks(self, school_id: uuid.UUID) -> list[RowError]:
+        """Unstage marks for a pupil, date and session an earlier line already gave."""
+        ...
+
+    async def apply_marks(self, school_id: uuid.UUID) -> ImportCounts: ...
     async def stored(self, school_id: uuid.UUID, key: str) -> StoredImport | None: ...
     async def store(self, school_id: uuid.UUID, stored: StoredImport) -> None: ...
+
+
+class AuditTrail(Protocol):
+    """The audit log. Row changes are logged by the database; an import instead marks its
+    transaction (so its rows are not logged one by one) and writes one summary entry."""
+
+    async def begin_import(
+        self, school_id: uuid.UUID, resource: str, source: str, idempotency_key: str | None
+    ) -> str:
+        """Stop row-by-row logging for the rest of this transaction; the import's reference."""
+        ...
+
+    async def finish_import(
+        self,
+        school_id: uuid.UUID,
+        ref: str,
+        resource: str,
+        counts: Mapping[str, int],
+        source: str,
+        idempotency_key: str | None,
+    ) -> None:
+        """Write the import's summary entry and resume row-by-row logging."""
+        ...
+
+    async def entries(self, audit_filter: AuditFilter) -> AuditPage: ...
+
+
+class ExportQueries(Protocol):
+    """Every row of a resource for an export, read through a server-side cursor `size` rows
+    at a time, so memory stays flat however many there are. Close the generator (or let it
+    finish) before the unit of work ends."""
+
+    def batches(
+        self, resource: ExportResource, export_filter: ExportFilter, size: int
+    ) -> AsyncGenerator[list[ExportRecord], None]: ...
+
+
+class ChangeFeed(Protocol):
+    """Changes in commit order (migration 0007), within the unit of work's scope."""
+
+    async def changes(self, query: ChangeQuery) -> ChangePage: ...
+    async def latest(self) -> FeedPosition:
+        """After the last commit so far: following from here gives only what comes next."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -327,6 +392,9 @@ class UnitOfWork(Protocol):
     measures: MeasureRepository
     summaries: SummaryQueries
     imports: ImportStore
+    exports: ExportQueries
+    audit: AuditTrail
+    changes: ChangeFeed
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None: ...

@@ -7,6 +7,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, TextClause, text, true
 from sqlmodel import col
 
+from domain.access import Principal
+from domain.audit import SYSTEM_ACTOR, Actor
+
 #: the role row-level security applies to (migration 0002)
 APP_ROLE = "stepwise_app"
 
@@ -15,7 +18,18 @@ APP_ROLE = "stepwise_app"
 SCOPE_SQL: TextClause = text(
     "SELECT set_config('role', :role, true),"
     " set_config('stepwise.school_ids', :schools, true),"
-    " set_config('stepwise.trust_ids', :trusts, true)"
+    " set_config('stepwise.trust_ids', :trusts, true),"
+    " set_config('stepwise.actor', :actor, true),"
+    " set_config('stepwise.actor_name', :actor_name, true),"
+    " set_config('stepwise.actor_kind', :actor_kind, true)"
+)
+
+#: what an unrestricted transaction runs first: only who is writing, for the audit triggers
+#: (migration 0008), which read these settings
+ACTOR_SQL: TextClause = text(
+    "SELECT set_config('stepwise.actor', :actor, true),"
+    " set_config('stepwise.actor_name', :actor_name, true),"
+    " set_config('stepwise.actor_kind', :actor_kind, true)"
 )
 
 
@@ -25,10 +39,18 @@ class Scope:
 
     school_ids: frozenset[uuid.UUID] | None
     trust_ids: frozenset[uuid.UUID] | None
+    actor: Actor = SYSTEM_ACTOR  # who the audit log says wrote
 
     @classmethod
     def unrestricted(cls) -> "Scope":
         return cls(None, None)
+
+    @classmethod
+    def of(cls, principal: Principal) -> "Scope":
+        """The caller's scope, writing as the caller (the CLI's system principal: everything)."""
+        if principal.unrestricted:
+            return cls.unrestricted()
+        return cls(principal.school_ids, principal.trust_ids, Actor.of(principal))
 
     @property
     def restricted(self) -> bool:
@@ -53,6 +75,16 @@ class Scope:
     def guc_trusts(self) -> str:
         return "{" + ",".join(str(i) for i in sorted(self.trust_ids or ())) + "}"
 
+    def actor_params(self) -> dict[str, str]:
+        """ACTOR_SQL's parameters: who this transaction writes as."""
+        actor = self.actor
+        return {"actor": actor.subject, "actor_name": actor.name, "actor_kind": actor.kind.value}
+
     def scope_params(self) -> dict[str, str]:
         """SCOPE_SQL's parameters for this scope (only run it when `restricted`)."""
-        return {"role": APP_ROLE, "schools": self.guc_schools(), "trusts": self.guc_trusts()}
+        return {
+            "role": APP_ROLE,
+            "schools": self.guc_schools(),
+            "trusts": self.guc_trusts(),
+            **self.actor_params(),
+        }

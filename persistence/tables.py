@@ -14,11 +14,13 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
+    BigInteger,
     CheckConstraint,
     Column,
     DateTime,
     Float,
     ForeignKeyConstraint,
+    Identity,
     Index,
     MetaData,
     Text,
@@ -32,6 +34,7 @@ from sqlmodel import Field, SQLModel
 
 from domain.access import Permission, Role
 from domain.attendance import Session
+from domain.audit import ActorKind, AuditAction
 from domain.destination import DestinationCategory
 from domain.judgement import JudgementKind, ModerationState
 from domain.measure import Subgroup
@@ -40,6 +43,7 @@ from domain.progress import KeyStage, ModelKind
 from domain.pupil import CharacteristicKind, Gender, Registration
 from domain.qualification import EntryStatus, QualificationKind, QualificationLevel
 from domain.target import OutcomeRating, OutcomeSource, OutcomeStatus, TargetStatus, Term
+from persistence.xid8 import Xid8
 
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -64,6 +68,7 @@ REFERENCE_TABLES = frozenset(
         "progress_rate_rules",
         "progress_reference_cells",
         "measure_definitions",
+        "change_commits",  # transaction ids and positions only (migration 0007)
     }
 )
 
@@ -77,6 +82,20 @@ def _created() -> Any:
     return Field(
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     )
+
+
+def _change_xid() -> Any:
+    """The transaction that last wrote the row, for the change feed (migration 0007): the
+    database sets it, on insert by default and on update by trigger."""
+    return Field(
+        default=None,
+        sa_column=Column(Xid8(), nullable=False, server_default=text("pg_current_xact_id()")),
+    )
+
+
+def _changes_index(table: str) -> Index:
+    """One transaction's rows of one school in id order: a change-feed page (migration 0007)."""
+    return Index(f"ix_{table}_school_id_change_xid_id", "school_id", "change_xid", "id")
 
 
 def _tenant_fk(columns: list[str], table: str, ondelete: str | None = None) -> ForeignKeyConstraint:
@@ -217,6 +236,7 @@ class PupilRow(SQLModel, table=True):
             postgresql_where=text("mis_id IS NOT NULL AND deleted_at IS NULL"),
         ),
         Index("ix_pupils_school_id_year_group", "school_id", "year_group"),
+        _changes_index("pupils"),
     )
 
     school_id: uuid.UUID = Field(primary_key=True, foreign_key="schools.id")
@@ -232,6 +252,7 @@ class PupilRow(SQLModel, table=True):
     version: int = 1
     deleted_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     created_at: datetime = _created()
+    change_xid: int | None = _change_xid()
 
 
 class CharacteristicRow(SQLModel, table=True):
@@ -319,6 +340,7 @@ class JudgementRow(SQLModel, table=True):
             postgresql_include=["school_id", "step_id", "moderation_state", "moderated_step_id"],
             postgresql_where=text("kind = 'baseline'"),
         ),
+        _changes_index("judgements"),
     )
 
     school_id: uuid.UUID = Field(primary_key=True)
@@ -342,6 +364,7 @@ class JudgementRow(SQLModel, table=True):
     recorded_by: str
     recorded_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     version: int = 1
+    change_xid: int | None = _change_xid()
 
 
 class JudgementRevisionRow(SQLModel, table=True):
@@ -384,6 +407,7 @@ class TargetRow(SQLModel, table=True):
             unique=True,
             postgresql_where=text("status IN ('active', 'too_challenging', 'met')"),
         ),
+        _changes_index("targets"),
     )
 
     school_id: uuid.UUID = Field(primary_key=True)
@@ -398,6 +422,7 @@ class TargetRow(SQLModel, table=True):
     status: str
     supersedes_id: uuid.UUID | None = None
     version: int = 1
+    change_xid: int | None = _change_xid()
 
 
 class TargetRevisionRow(SQLModel, table=True):
@@ -464,6 +489,7 @@ class DestinationRow(SQLModel, table=True):
         _tenant_fk(["pupil_id"], "pupils"),
         UniqueConstraint("school_id", "pupil_id", "left_on"),
         one_of("category", "category", DestinationCategory),
+        _changes_index("destinations"),
     )
 
     school_id: uuid.UUID = Field(primary_key=True)
@@ -475,6 +501,7 @@ class DestinationRow(SQLModel, table=True):
     provider: str = ""
     sustained: bool | None = None
     version: int = 1
+    change_xid: int | None = _change_xid()
 
 
 class AttendanceMarkRow(SQLModel, table=True):
@@ -487,6 +514,7 @@ class AttendanceMarkRow(SQLModel, table=True):
         one_of("session", "session", Session),
         # a school's registers over a period: every summary scans by date
         Index("ix_attendance_marks_school_id_session_date", "school_id", "session_date"),
+        _changes_index("attendance_marks"),
     )
 
     school_id: uuid.UUID = Field(primary_key=True)
@@ -495,6 +523,7 @@ class AttendanceMarkRow(SQLModel, table=True):
     session_date: date
     session: str
     code: str
+    change_xid: int | None = _change_xid()
 
 
 class QualificationEntryRow(SQLModel, table=True):
@@ -505,6 +534,7 @@ class QualificationEntryRow(SQLModel, table=True):
         one_of("kind", "kind", QualificationKind),
         one_of("status", "status", EntryStatus),
         Index("ix_qualification_entries_school_id_pupil_id", "school_id", "pupil_id"),
+        _changes_index("qualification_entries"),
     )
 
     school_id: uuid.UUID = Field(primary_key=True)
@@ -519,6 +549,7 @@ class QualificationEntryRow(SQLModel, table=True):
     result: str | None = None
     awarded_on: date | None = None
     version: int = 1
+    change_xid: int | None = _change_xid()
 
 
 # --- measure definitions (reference: owned by a trust or a school, like frameworks) -------
@@ -628,6 +659,71 @@ class IdempotencyRecordRow(SQLModel, table=True):
     request_digest: str
     report: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class AuditEntryRow(SQLModel, table=True):
+    """Who changed which row, when: written by triggers (migration 0008), never by the app."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        one_of("actor_kind", "actor_kind", ActorKind),
+        one_of("action", "action", AuditAction),
+        Index("ix_audit_entries_school_id_record_id", "school_id", "record_id"),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True, foreign_key="schools.id")
+    id: int = Field(sa_column=Column(BigInteger, Identity(always=True), primary_key=True))
+    at: datetime = _created()
+    actor: str
+    actor_name: str
+    actor_kind: str
+    action: str
+    resource: str
+    record_id: uuid.UUID | None = None
+    changes: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    import_ref: str | None = None
+
+
+class ChangeCommitRow(SQLModel, table=True):
+    """A writing transaction and its position in commit order (migration 0007): numbered at
+    commit by the database, read by the change feed. Holds no tenant data."""
+
+    __tablename__ = "change_commits"
+    __table_args__ = (Index("uq_change_commits_position", "position", unique=True),)
+
+    xid: int = Field(sa_column=Column(Xid8(), primary_key=True))
+    position: int | None = Field(default=None, sa_column=Column(BigInteger))
+    committed_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class ChangeTombstoneRow(SQLModel, table=True):
+    """A deleted row of a tracked table, for the change feed (written by trigger, 0007)."""
+
+    __tablename__ = "change_tombstones"
+    __table_args__ = (
+        CheckConstraint(
+            "resource IN ('attendance', 'destinations', 'judgements', 'pupils',"
+            " 'qualifications', 'targets')",
+            name="resource",
+        ),
+        Index(
+            "ix_change_tombstones_school_id_change_xid_resource_id",
+            "school_id",
+            "change_xid",
+            "resource",
+            "id",
+        ),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True, foreign_key="schools.id")
+    resource: str = Field(primary_key=True)
+    id: uuid.UUID = Field(primary_key=True)
+    change_xid: int | None = _change_xid()
+    deleted_at: datetime = Field(
+        sa_column=Column(
+            DateTime(timezone=True), nullable=False, server_default=func.clock_timestamp()
+        )
+    )
 
 
 #: Tenant tables protected by row-level security on school_id.

@@ -3,7 +3,9 @@
 For a restricted scope every transaction starts with
 `set_config('role', 'stepwise_app')` and the visible school and trust ids, so
 PostgreSQL row-level security filters rows even if a repository forgot to.
-The settings are transaction-local: a pooled connection carries nothing over.
+The same statement names the actor (`stepwise.actor`, `_name`, `_kind`) that the
+audit triggers record. The settings are transaction-local: a pooled connection
+carries nothing over.
 """
 
 from typing import Any, Self
@@ -13,11 +15,15 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, SessionTransaction
 
+from domain.audit import SYSTEM_ACTOR
 from domain.ports import (
     AttendanceRepository,
+    AuditTrail,
+    ChangeFeed,
     ClientRepository,
     DataQualityQueries,
     DestinationRepository,
+    ExportQueries,
     FrameworkRepository,
     ImportStore,
     JudgementRepository,
@@ -40,7 +46,10 @@ from persistence.analytics.queries import SqlProgressQueries
 from persistence.analytics.summaries import SqlSummaryQueries
 from persistence.constraints import translate
 from persistence.repositories.attendance import SqlAttendanceRepository
+from persistence.repositories.audit import SqlAuditTrail
+from persistence.repositories.changes import SqlChangeFeed
 from persistence.repositories.destinations import SqlDestinationRepository
+from persistence.repositories.exports import SqlExportQueries
 from persistence.repositories.frameworks import SqlFrameworkRepository
 from persistence.repositories.identity import SqlClientRepository, SqlUserRepository
 from persistence.repositories.imports import SqlImportStore
@@ -52,7 +61,7 @@ from persistence.repositories.progress_models import SqlProgressModelRepository
 from persistence.repositories.pupils import SqlPupilRepository
 from persistence.repositories.qualifications import SqlQualificationRepository
 from persistence.repositories.targets import SqlOutcomeTargetRepository, SqlTargetRepository
-from persistence.scope import SCOPE_SQL, Scope
+from persistence.scope import ACTOR_SQL, SCOPE_SQL, Scope
 
 
 class SqlUnitOfWork:
@@ -75,6 +84,9 @@ class SqlUnitOfWork:
     measures: MeasureRepository
     summaries: SummaryQueries
     imports: ImportStore
+    exports: ExportQueries
+    audit: AuditTrail
+    changes: ChangeFeed
 
     def __init__(
         self,
@@ -95,11 +107,17 @@ class SqlUnitOfWork:
 
     async def __aenter__(self) -> Self:
         session = self._session_factory()
-        if self.scope.restricted:
-            params = self.scope.scope_params()
+        # restricted: role, visible ids and actor. Unrestricted: nothing for the operator (the
+        # audit triggers read an unset actor as `system`), so sign-in costs no extra statement
+        first, params = (
+            (SCOPE_SQL, self.scope.scope_params())
+            if self.scope.restricted
+            else (ACTOR_SQL, self.scope.actor_params())
+        )
+        if self.scope.restricted or self.scope.actor != SYSTEM_ACTOR:
 
             def apply_scope(_: Session, __: SessionTransaction, connection: Any) -> None:
-                connection.execute(SCOPE_SQL, params)
+                connection.execute(first, params)
 
             event.listen(session.sync_session, "after_begin", apply_scope)
         self._session = session
@@ -122,6 +140,9 @@ class SqlUnitOfWork:
         self.measures = SqlMeasureRepository(session, self.scope)
         self.summaries = SqlSummaryQueries(session, self.scope)
         self.imports = SqlImportStore(session, self.scope)
+        self.exports = SqlExportQueries(session, self.scope)
+        self.audit = SqlAuditTrail(session, self.scope)
+        self.changes = SqlChangeFeed(session, self.scope)
         return self
 
     async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

@@ -4,8 +4,12 @@ from fastapi import APIRouter
 
 from api.rest import (
     attendance,
+    audit,
     auth,
+    changes,
+    clients,
     destinations,
+    exports,
     flags,
     frameworks,
     imports,
@@ -38,9 +42,13 @@ for module in (
     qualifications,
     measures,
     users,
+    clients,
+    audit,
     progress,
     flags,
     quality,
     imports,
+    exports,
+    changes,
 ):
     api_router.include_router(module.router)

@@ -1,12 +1,13 @@
 """Tokens, the caller and staff accounts over HTTP."""
 
 import uuid
+from datetime import datetime
 
 from pydantic import BaseModel, Field
 
 from api.schemas.common import InputModel
 from domain.access import Permission, Principal, Role
-from domain.identity import User
+from domain.identity import IntegrationClient, User
 
 
 class TokenOut(BaseModel):
@@ -72,3 +73,54 @@ class UserOut(BaseModel):
             school_ids=sorted(u.school_ids),
             active=u.active,
         )
+
+
+class ClientIn(InputModel):
+    name: str = Field(min_length=1, max_length=200, examples=["MIS sync"])
+    permissions: list[Permission] = Field(
+        max_length=10,
+        description="read_roster, write_roster, write_assessment, read_analytics",
+        examples=[["read_roster", "write_assessment"]],
+    )
+    trust_id: uuid.UUID | None = Field(
+        default=None, description="a trust-wide client (trust admins only)..."
+    )
+    school_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=200, description="...or one scoped to these schools"
+    )
+
+
+class ClientOut(BaseModel):
+    """A client as admins see it: never its secret, nor the secret's hash."""
+
+    id: uuid.UUID
+    client_id: str
+    name: str
+    permissions: list[Permission]
+    trust_id: uuid.UUID | None
+    school_ids: list[uuid.UUID]
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+    active: bool
+
+    @classmethod
+    def of(cls, c: IntegrationClient) -> "ClientOut":
+        return cls(
+            id=c.id,
+            client_id=c.client_id,
+            name=c.name,
+            permissions=sorted(c.permissions),
+            trust_id=c.trust_id,
+            school_ids=sorted(c.school_ids),
+            created_at=c.created_at,
+            last_used_at=c.last_used_at,
+            revoked_at=c.revoked_at,
+            active=c.active,
+        )
+
+
+class IssuedClientOut(ClientOut):
+    client_secret: str = Field(
+        description="shown in this response only: Stepwise keeps just its hash"
+    )

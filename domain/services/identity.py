@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from domain.access import ROLE_PERMISSIONS, Permission, Principal, Role
 from domain.clock import SYSTEM_CLOCK, Clock
-from domain.errors import Conflict, InvariantViolation, PermissionDenied, Problem
+from domain.errors import Conflict, InvariantViolation, NotFound, PermissionDenied, Problem
 from domain.identity import IntegrationClient, User
 from domain.ids import new_id
 from domain.paging import Page, PageRequest
@@ -160,6 +160,69 @@ async def create_client(
         await uow.clients.add(client)
         await uow.commit()
     return IssuedClient(client, secret)
+
+
+def _administers(actor: Principal, client: IntegrationClient) -> bool:
+    """A trust admin administers their trust's clients; an admin of every school a
+    school-scoped client reaches administers that client."""
+    if actor.unrestricted:
+        return True
+    if client.trust_id is not None:
+        return actor.has(Permission.MANAGE_TRUST) and actor.trust_id == client.trust_id
+    return actor.has(Permission.MANAGE_SCHOOL) and client.school_ids <= actor.school_ids
+
+
+def _require_client_admin(actor: Principal) -> None:
+    if not (actor.has(Permission.MANAGE_TRUST) or actor.has(Permission.MANAGE_SCHOOL)):
+        raise PermissionDenied("requires the manage_school or manage_trust permission")
+
+
+async def list_clients(
+    uow: UnitOfWork, actor: Principal, page: PageRequest
+) -> Page[IntegrationClient]:
+    """Admins see the clients they administer (revoked ones too, for the record)."""
+    _require_client_admin(actor)
+    async with uow:
+        if actor.unrestricted:
+            return await uow.clients.matching(None, None, page)
+        trust_id = actor.trust_id if actor.has(Permission.MANAGE_TRUST) else None
+        return await uow.clients.matching(actor.school_ids, trust_id, page)
+
+
+async def _administered(
+    uow: UnitOfWork, actor: Principal, client_key: uuid.UUID | str
+) -> IntegrationClient:
+    """The client by id (or by its client_id string), if the actor administers it."""
+    if isinstance(client_key, uuid.UUID):
+        client = await uow.clients.get(client_key)
+    else:
+        client = await uow.clients.by_client_id(client_key)
+    if client is None or not _administers(actor, client):
+        raise NotFound("client", client_key)
+    return client
+
+
+async def get_client(
+    uow: UnitOfWork, actor: Principal, client_key: uuid.UUID | str
+) -> IntegrationClient:
+    _require_client_admin(actor)
+    async with uow:
+        return await _administered(uow, actor, client_key)
+
+
+async def revoke_client(
+    uow: UnitOfWork, actor: Principal, client_key: uuid.UUID | str, clock: Clock = SYSTEM_CLOCK
+) -> IntegrationClient:
+    """Revoked at once and for good: it cannot get a token, and tokens it holds are refused
+    (each request resolves the client afresh). Revoking again changes nothing."""
+    _require_client_admin(actor)
+    async with uow:
+        client = await _administered(uow, actor, client_key)
+        if client.revoked_at is None:
+            client.revoked_at = clock.now()
+            await uow.clients.revoke(client)
+            await uow.commit()
+    return client
 
 
 async def authenticate_user(

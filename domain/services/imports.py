@@ -1,18 +1,20 @@
 """Use cases for bulk imports: check every row, then write all of them, the good ones, or none.
 
-Rows arrive as an async stream (the HTTP body, a file) and are staged in batches, so a
-large file is never held in memory. `validate` runs the whole import, counts what it would
-insert, update and leave unchanged, and rolls back.
+One flow for every resource (domain.services.importing): the caller's permission, the
+school, an idempotent replay, rows checked as they arrive and staged in batches (a large
+file is never held in memory), rejections, all-or-nothing, and the stored report. Each
+resource supplies its columns, its row check and its writes. `validate` runs the whole
+import, counts what it would insert, update and leave unchanged, and rolls back.
 """
 
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, replace
+from typing import Any
 
-from domain.access import Permission, Principal
+from domain.access import Principal
 from domain.clock import SYSTEM_CLOCK, Clock
-from domain.errors import Conflict
-from domain.filters import FrameworkFilter, ModuleFilter
+from domain.errors import Conflict, NotFound
 from domain.idempotency import StoredImport
 from domain.imports import (
     MAX_REPORTED_ERRORS,
@@ -24,27 +26,20 @@ from domain.imports import (
     RowSource,
     column_map,
 )
-from domain.judgement_import import (
-    JUDGEMENT_COLUMNS,
-    REQUIRED_COLUMNS,
-    ImportedJudgement,
-    JudgementCatalogue,
-)
-from domain.paging import MAX_LIMIT, PageRequest
 from domain.ports import UnitOfWork
+from domain.services.importing import RESOURCES
+from domain.services.importing.resource import (
+    Checked,
+    ImportRequest,
+    ImportResource,
+    ImportSetup,
+)
 from domain.services.references import found
+
+__all__ = ["BATCH_SIZE", "ImportRequest", "import_judgements", "import_rows", "resource_named"]
 
 #: rows staged per round trip
 BATCH_SIZE = 5000
-
-
-@dataclass(frozen=True, slots=True)
-class ImportRequest:
-    school_id: uuid.UUID
-    mode: ImportMode = ImportMode.COMMIT
-    atomic: bool = True
-    idempotency_key: str | None = None
-    source: str = ""  # what the file was, for the history of corrected judgements
 
 
 class _Rejections:
@@ -65,6 +60,14 @@ class _Rejections:
         return len(self.lines)
 
 
+def resource_named(name: str) -> ImportResource[Any]:
+    """The importable resource of that name; NotFound for any other."""
+    resource = RESOURCES.get(name)
+    if resource is None:
+        raise NotFound("import resource", name)
+    return resource
+
+
 async def import_judgements(
     uow: UnitOfWork,
     actor: Principal,
@@ -72,68 +75,84 @@ async def import_judgements(
     source: RowSource,
     clock: Clock = SYSTEM_CLOCK,
 ) -> ImportReport:
-    actor.require(Permission.WRITE_ASSESSMENT)
-    resource = "judgements"
+    return await import_rows(uow, actor, resource_named("judgements"), request, source, clock)
+
+
+async def import_rows(
+    uow: UnitOfWork,
+    actor: Principal,
+    resource: ImportResource[Checked],
+    request: ImportRequest,
+    source: RowSource,
+    clock: Clock = SYSTEM_CLOCK,
+) -> ImportReport:
+    actor.require(resource.permission)
     async with uow:
         school = found(await uow.schools.get(request.school_id), "school", request.school_id)
-        actor.require(Permission.WRITE_ASSESSMENT, school.id)
+        actor.require(resource.permission, school.id)
         key = request.idempotency_key
         if key and (stored := await uow.imports.stored(school.id, key)):
-            return await _replay(stored, source)
-        catalogue = JudgementCatalogue(
-            await uow.imports.pupil_keys(school.id),
-            (
-                await uow.frameworks.matching(
-                    FrameworkFilter(school_id=school.id), PageRequest(limit=MAX_LIMIT)
-                )
-            ).items,
-            (
-                await uow.modules.matching(
-                    ModuleFilter(school_id=school.id), PageRequest(limit=MAX_LIMIT)
-                )
-            ).items,
-            default_assessor=actor.display_name or actor.subject,
-            today=clock.today(),
+            return await _replay(stored, resource.name, source)
+        # the rows are summed up in one audit entry, not logged one by one
+        audit_ref = await uow.audit.begin_import(
+            school.id, resource.audit_resource, request.source, key
         )
+        importer = await resource.start(ImportSetup(uow, school, actor, request, clock))
         rejections = _Rejections()
         total = 0
         try:
             headings = await source.open()
-            fields_of = _FieldMap(_columns(headings) if headings is not None else None)
-            batch: list[ImportedJudgement] = []
+            fields_of = _FieldMap(resource, headings)
+            batch: list[Checked] = []
             async for line, raw in source.rows():
                 total += 1
-                fields = fields_of(raw)
-                checked = catalogue.check(line, fields)
+                checked = importer.check(line, fields_of(raw))
                 if isinstance(checked, list):
                     rejections.add(checked)
                     continue
                 batch.append(checked)
                 if len(batch) >= BATCH_SIZE:
-                    await uow.imports.stage_judgements(school.id, batch)
+                    rejections.add(await importer.stage(batch))
                     batch = []
             if batch:
-                await uow.imports.stage_judgements(school.id, batch)
+                rejections.add(await importer.stage(batch))
         except FileProblem as problem:
             rejections.add([problem.error])
             return _report(request, resource, total, rejections, ImportCounts(), committed=False)
-        rejections.add(await uow.imports.drop_duplicate_judgements(school.id))
+        rejections.add(await importer.duplicates())
         if request.atomic and rejections.count:
             return _report(request, resource, total, rejections, ImportCounts(), committed=False)
-        reason = f"import {request.source}".strip()
-        counts = await uow.imports.apply_judgements(school.id, actor.subject, clock.now(), reason)
+        counts = await importer.apply()
         committed = request.mode is ImportMode.COMMIT
         report = _report(request, resource, total, rejections, counts, committed)
         if committed:
-            if key:
-                await uow.imports.store(
-                    school.id, StoredImport(key, source.digest(), report, clock.now())
-                )
-            await uow.commit()
+            await uow.audit.finish_import(
+                school.id,
+                audit_ref,
+                resource.audit_resource,
+                {"rows": total, "rejected": rejections.count, **asdict(counts)},
+                request.source,
+                key,
+            )
+            await _commit(uow, school.id, key, source, report, clock)
     return report
 
 
-async def _replay(stored: StoredImport, source: RowSource) -> ImportReport:
+async def _commit(
+    uow: UnitOfWork,
+    school_id: uuid.UUID,
+    key: str | None,
+    source: RowSource,
+    report: ImportReport,
+    clock: Clock,
+) -> None:
+    """The one place an import is kept: the report for its key, then the transaction."""
+    if key:
+        await uow.imports.store(school_id, StoredImport(key, source.digest(), report, clock.now()))
+    await uow.commit()
+
+
+async def _replay(stored: StoredImport, resource: str, source: RowSource) -> ImportReport:
     """The first answer again, if this is the same request (the body is read to know)."""
     try:
         await source.open()
@@ -141,7 +160,7 @@ async def _replay(stored: StoredImport, source: RowSource) -> ImportReport:
             pass
     except FileProblem:
         pass
-    if source.digest() != stored.request_digest:
+    if source.digest() != stored.request_digest or stored.report.resource != resource:
         raise Conflict(
             "this Idempotency-Key was used for a different request; use a new key",
             field="Idempotency-Key",
@@ -149,8 +168,8 @@ async def _replay(stored: StoredImport, source: RowSource) -> ImportReport:
     return replace(stored.report, replayed=True)
 
 
-def _columns(headings: Sequence[str]) -> dict[str, str]:
-    mapping = column_map(headings, JUDGEMENT_COLUMNS, REQUIRED_COLUMNS)
+def _columns(resource: ImportResource[Any], headings: Sequence[str]) -> dict[str, str]:
+    mapping = column_map(headings, resource.columns, resource.required)
     if not {"upn", "mis_id"} & set(mapping.values()):
         raise FileProblem(
             1, "missing column: upn or mis_id (one names the pupil)", "missing_column"
@@ -162,8 +181,9 @@ class _FieldMap:
     """A row by field name: through the header's mapping (CSV), or by each record's own
     keys (NDJSON; records with the same keys share one mapping)."""
 
-    def __init__(self, header: dict[str, str] | None) -> None:
-        self.header = header
+    def __init__(self, resource: ImportResource[Any], headings: Sequence[str] | None) -> None:
+        self.columns = resource.columns
+        self.header = _columns(resource, headings) if headings is not None else None
         self.by_keys: dict[tuple[str, ...], dict[str, str]] = {}
 
     def __call__(self, raw: Mapping[str, str]) -> dict[str, str]:
@@ -172,20 +192,20 @@ class _FieldMap:
             keys = tuple(raw)
             mapping = self.by_keys.get(keys)
             if mapping is None:
-                mapping = self.by_keys[keys] = column_map(keys, JUDGEMENT_COLUMNS, ())
+                mapping = self.by_keys[keys] = column_map(keys, self.columns, ())
         return {name: raw[heading] for heading, name in mapping.items() if heading in raw}
 
 
 def _report(
     request: ImportRequest,
-    resource: str,
+    resource: ImportResource[Any],
     rows: int,
     rejections: _Rejections,
     counts: ImportCounts,
     committed: bool,
 ) -> ImportReport:
     return ImportReport(
-        resource=resource,
+        resource=resource.name,
         mode=request.mode,
         atomic=request.atomic,
         rows=rows,

@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import ColumnElement, func, insert, or_, update
+from sqlalchemy import ColumnElement, and_, func, insert, or_, update
 from sqlmodel import col, select
 
 from domain.identity import IntegrationClient, User
@@ -64,4 +64,37 @@ class SqlClientRepository(ScopedRepository):
             update(IntegrationClientRow)
             .where(col(IntegrationClientRow.id) == client.id)
             .values(last_used_at=func.now())
+        )
+
+    async def get(self, client_key: uuid.UUID) -> IntegrationClient | None:
+        row = await self.session.get(IntegrationClientRow, client_key)
+        return client_from_row(row) if row else None
+
+    async def matching(
+        self, school_ids: frozenset[uuid.UUID] | None, trust_id: uuid.UUID | None, page: PageRequest
+    ) -> Page[IntegrationClient]:
+        stmt = select(IntegrationClientRow)
+        if school_ids is not None:
+            # a school-scoped client is someone's only if all its schools are theirs
+            visible: list[ColumnElement[bool]] = [
+                and_(
+                    col(IntegrationClientRow.trust_id).is_(None),
+                    col(IntegrationClientRow.school_ids).op("<@")(sorted(school_ids)),
+                )
+            ]
+            if trust_id is not None:
+                visible.append(col(IntegrationClientRow.trust_id) == trust_id)
+            stmt = stmt.where(or_(*visible))
+        rows, after = await fetch_page(self.session, stmt, IntegrationClientRow.id, page)
+        return Page([client_from_row(r) for r in rows], after)
+
+    async def revoke(self, client: IntegrationClient) -> None:
+        """Stamp the revocation once; a second revoke keeps the first time."""
+        await self.session.execute(
+            update(IntegrationClientRow)
+            .where(
+                col(IntegrationClientRow.id) == client.id,
+                col(IntegrationClientRow.revoked_at).is_(None),
+            )
+            .values(revoked_at=client.revoked_at)
         )

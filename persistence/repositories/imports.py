@@ -12,10 +12,12 @@ from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 from sqlmodel import col, select
 
+from domain.attendance_import import ImportedMark
 from domain.idempotency import StoredImport
 from domain.ids import new_id
 from domain.imports import ImportCounts, ImportMode, ImportReport, RowError
 from domain.judgement_import import ImportedJudgement, PupilKey
+from persistence.repositories import attendance_staging as marks
 from persistence.repositories.base import ScopedRepository
 from persistence.tables import IdempotencyRecordRow, PupilRow
 
@@ -95,7 +97,19 @@ ON CONFLICT DO NOTHING
 """
 
 
+#: set-based statements over a whole file's rows (a million judgements) may run longer
+#: than the app's per-statement limit (DatabaseSettings.statement_timeout_ms); an import
+#: lifts it for the rest of its own transaction only
+BULK_STATEMENT_TIMEOUT_MS = 30 * 60 * 1000
+_LIFT_TIMEOUT = text("SELECT set_config('statement_timeout', :ms, true)")
+
+
 class SqlImportStore(ScopedRepository):
+    async def _bulk(self, create_stage: str) -> None:
+        """The staging table, and room for the set-based statements that read it."""
+        await self.session.execute(text(create_stage))
+        await self.session.execute(_LIFT_TIMEOUT, {"ms": str(BULK_STATEMENT_TIMEOUT_MS)})
+
     async def _driver(self) -> asyncpg.Connection:
         """The transaction's asyncpg connection, for COPY (SQLAlchemy has no COPY)."""
         connection = await self.session.connection()
@@ -103,13 +117,18 @@ class SqlImportStore(ScopedRepository):
         driver: asyncpg.Connection = raw.driver_connection
         return driver
 
-    async def pupil_keys(self, school_id: uuid.UUID) -> list[PupilKey]:
-        stmt = select(PupilRow.id, PupilRow.upn, PupilRow.mis_id).where(
-            col(PupilRow.school_id) == school_id,
-            self.scope.schools(PupilRow.school_id),
-            col(PupilRow.deleted_at).is_(None),
+    async def pupil_keys(
+        self, school_id: uuid.UUID, include_archived: bool = False
+    ) -> list[PupilKey]:
+        stmt = select(PupilRow.id, PupilRow.upn, PupilRow.mis_id, PupilRow.deleted_at).where(
+            col(PupilRow.school_id) == school_id, self.scope.schools(PupilRow.school_id)
         )
-        return [PupilKey(r.id, r.upn, r.mis_id) for r in (await self.session.execute(stmt))]
+        if not include_archived:
+            stmt = stmt.where(col(PupilRow.deleted_at).is_(None))
+        return [
+            PupilKey(r.id, r.upn, r.mis_id, r.deleted_at is not None)
+            for r in (await self.session.execute(stmt))
+        ]
 
     async def stage_judgements(
         self, school_id: uuid.UUID, rows: Sequence[ImportedJudgement]
@@ -137,7 +156,7 @@ class SqlImportStore(ScopedRepository):
         )
 
     async def drop_duplicate_judgements(self, school_id: uuid.UUID) -> list[RowError]:
-        await self.session.execute(text(_CREATE_STAGE))
+        await self._bulk(_CREATE_STAGE)
         found = (await self.session.execute(text(_DUPLICATES), {"school": school_id})).all()
         return [
             RowError(
@@ -152,7 +171,7 @@ class SqlImportStore(ScopedRepository):
     async def apply_judgements(
         self, school_id: uuid.UUID, changed_by: str, changed_at: datetime, reason: str
     ) -> ImportCounts:
-        await self.session.execute(text(_CREATE_STAGE))
+        await self._bulk(_CREATE_STAGE)
         params = {"school": school_id, "by": changed_by, "at": changed_at, "reason": reason}
         updated = (await self.session.execute(text(_UPDATE), params)).rowcount  # type: ignore[attr-defined]
         inserted = (await self.session.execute(text(_INSERT), params)).rowcount  # type: ignore[attr-defined]
@@ -162,6 +181,34 @@ class SqlImportStore(ScopedRepository):
                 {"school": school_id},
             )
         ).scalar_one()
+        return ImportCounts(inserted, updated, staged - inserted - updated)
+
+    async def stage_marks(self, school_id: uuid.UUID, rows: Sequence[ImportedMark]) -> None:
+        await self.session.execute(text(marks.CREATE_STAGE))
+        records = [
+            (r.line, new_id(), school_id, r.pupil_id, r.date, r.session.value, r.code) for r in rows
+        ]
+        driver = await self._driver()
+        await driver.copy_records_to_table(
+            "staged_marks", records=records, columns=marks.STAGE_COLUMNS
+        )
+
+    async def drop_duplicate_marks(self, school_id: uuid.UUID) -> list[RowError]:
+        await self._bulk(marks.CREATE_STAGE)
+        found = (await self.session.execute(text(marks.DUPLICATES), {"school": school_id})).all()
+        return [
+            RowError(
+                line, "session", f"the same pupil, date and session as line {first}", "duplicate"
+            )
+            for line, first in sorted(found)
+        ]
+
+    async def apply_marks(self, school_id: uuid.UUID) -> ImportCounts:
+        await self._bulk(marks.CREATE_STAGE)
+        params = {"school": school_id}
+        updated = (await self.session.execute(text(marks.UPDATE), params)).rowcount  # type: ignore[attr-defined]
+        inserted = (await self.session.execute(text(marks.INSERT), params)).rowcount  # type: ignore[attr-defined]
+        staged = (await self.session.execute(text(marks.COUNT), params)).scalar_one()
         return ImportCounts(inserted, updated, staged - inserted - updated)
 
     async def stored(self, school_id: uuid.UUID, key: str) -> StoredImport | None:

@@ -237,3 +237,28 @@ async def test_a_body_that_is_not_csv_or_ndjson_is_refused(
     response = await _post(client, world, b"\x89PNG", content_type="image/png")
 
     assert response.status_code == 415
+
+
+async def test_a_committed_import_is_one_audit_entry_with_its_counts_not_one_per_row(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    body = _csv(world, _row(world), _row(world, strand="MATH"), _row(world, pupil=1))
+    committed = await _post(client, world, body, source="arbor.csv")
+    await _post(client, world, _csv(world, _row(world, step="nonsense")))  # refused
+    await _post(client, world, body, mode="validate")  # rolled back
+
+    response = await client.get(
+        "/api/v1/audit",
+        params={"school_id": str(world.school.id), "resource": "judgements"},
+        headers=world.headers("school_admin"),
+    )
+
+    assert committed.status_code == 200, committed.text
+    assert response.status_code == 200, response.text
+    [entry] = response.json()["items"]
+    assert entry["action"] == "import"
+    assert entry["actor_kind"] == "user"
+    assert entry["changes"]["source"] == "arbor.csv"
+    assert entry["changes"]["counts"] == {
+        "rows": 3, "rejected": 0, "inserted": 3, "updated": 0, "unchanged": 0
+    }  # fmt: skip

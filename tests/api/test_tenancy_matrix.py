@@ -23,7 +23,7 @@ from fastapi import FastAPI
 
 from api.graphql.schema import build_schema
 from api.runtime import Runtime
-from domain.access import Principal, Role
+from domain.access import Permission, Principal, Role
 from domain.calendar import AcademicYear
 from domain.destination import DestinationCategory
 from domain.progress import RateRule
@@ -57,6 +57,7 @@ class Victim:
     entry_id: uuid.UUID
     measure_id: uuid.UUID
     tokens: dict[str, str] = field(default_factory=dict)
+    client: identity.IssuedClient | None = None
 
     @property
     def ids(self) -> dict[str, str]:
@@ -74,6 +75,8 @@ class Victim:
             "model_id": str(self.model_id),
             "entry_id": str(self.entry_id),
             "measure_id": str(self.measure_id),
+            "resource": "judgements",  # GET /exports/{resource}
+            "client_key": str(self.client.client.id) if self.client else "",
         }
 
     @property
@@ -88,6 +91,8 @@ class Victim:
             str(self.destination_id),
         ]
         found += [str(w.school.id), str(w.modules[0].id), w.school.urn]
+        if self.client is not None:
+            found += [str(self.client.client.id), self.client.client.client_id, self.client.secret]
         return [m for m in found if m]
 
 
@@ -172,6 +177,16 @@ async def victim(app: FastAPI) -> Victim:
     )
     victim = Victim(
         world, judgement.id, target.id, outcome.id, destination.id, model.id, entry.id, measure.id
+    )
+    victim.client = await identity.create_client(
+        uow(),
+        system,
+        identity.CreateClient(
+            "Victim MIS",
+            frozenset({Permission.READ_ROSTER}),
+            school_ids=frozenset({world.school.id}),
+        ),
+        runtime.hasher,
     )
     victim.tokens = {
         "other_trust": stranger.tokens["trust_admin"],
@@ -451,6 +466,31 @@ def rest_cases(world: World) -> dict[tuple[str, str], Case]:
             query=lambda ids: {"school_id": ids["school_id"]},
             body=lambda ids: {"upn": "x"},
         ),
+        ("POST", "/api/v1/imports/pupils"): Case.same(
+            NOT_VISIBLE,
+            query=lambda ids: {"school_id": ids["school_id"]},
+            body=lambda ids: {"upn": "x"},
+        ),
+        ("POST", "/api/v1/imports/targets"): Case.same(
+            NOT_VISIBLE,
+            query=lambda ids: {"school_id": ids["school_id"]},
+            body=lambda ids: {"upn": "x"},
+        ),
+        ("POST", "/api/v1/imports/attendance"): Case.same(
+            NOT_VISIBLE,
+            query=lambda ids: {"school_id": ids["school_id"]},
+            body=lambda ids: {"upn": "x"},
+        ),
+        ("POST", "/api/v1/imports/qualifications"): Case.same(
+            NOT_VISIBLE,
+            query=lambda ids: {"school_id": ids["school_id"]},
+            body=lambda ids: {"upn": "x"},
+        ),
+        ("POST", "/api/v1/imports/destinations"): Case.same(
+            NOT_VISIBLE,
+            query=lambda ids: {"school_id": ids["school_id"]},
+            body=lambda ids: {"upn": "x"},
+        ),
         # --- attendance, qualifications, measures, destinations summary
         ("POST", "/api/v1/attendance/sessions"): Case.same(
             REFERENCE,
@@ -510,7 +550,32 @@ def rest_cases(world: World) -> dict[tuple[str, str], Case]:
         ("GET", "/api/v1/destinations/summary"): Case.same(
             REFUSED, query=lambda ids: {"school_id": ids["school_id"]}
         ),
+        # --- exports (every resource is refused alike: tests/api/test_exports.py)
+        ("GET", "/api/v1/exports/{resource}"): Case.same(
+            REFUSED, query=lambda ids: {"school_id": ids["school_id"]}
+        ),
         ("GET", "/api/v1/users"): Case.same(frozenset({200})),
+        # --- integration clients and the audit log (admins, each within their own scope)
+        ("GET", "/api/v1/clients"): Case.same(frozenset({200})),
+        ("POST", "/api/v1/clients"): Case.same(
+            REFUSED,
+            body=lambda ids: {
+                "name": "Smuggled",
+                "permissions": ["read_roster"],
+                "school_ids": [ids["school_id"]],
+            },
+        ),
+        ("GET", "/api/v1/clients/{client_key}"): Case.same(NOT_VISIBLE),
+        ("POST", "/api/v1/clients/{client_key}/revoke"): Case.same(NOT_VISIBLE),
+        ("GET", "/api/v1/audit"): Case.same(
+            REFUSED, query=lambda ids: {"school_id": ids["school_id"]}
+        ),
+        # --- the change feed: narrowed to A's school it is refused; unnarrowed it carries only
+        # the intruder's own schools (tests/api/test_change_feed.py follows it to the end)
+        ("GET", "/api/v1/changes"): Case.same(
+            REFUSED, query=lambda ids: {"school_id": ids["school_id"]}
+        ),
+        ("GET", "/api/v1/changes/latest"): Case.same(frozenset({200})),
         ("POST", "/api/v1/users"): Case.same(
             REFUSED,
             body=lambda ids: {

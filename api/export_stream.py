@@ -1,0 +1,142 @@
+"""An export as an HTTP body: CSV or NDJSON written batch by batch as the cursor reads them.
+
+Starlette's StreamingResponse stops on a client disconnect by cancelling the body's task,
+which can land inside a database fetch and interrupt the transaction's rollback; and it
+never closes the body iterator. This response instead notices the disconnect between
+batches, stops reading, and always closes the export (cursor, transaction, connection back
+to the pool), shielded from cancellation, however the response ends.
+"""
+
+import asyncio
+import csv
+import io
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import suppress
+from datetime import date
+from typing import Literal
+
+import anyio
+from starlette.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
+
+from domain.services.exports import Export, Row
+
+logger = logging.getLogger("stepwise.api")
+
+Format = Literal["csv", "ndjson"]
+
+MEDIA_TYPES: dict[Format, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "ndjson": "application/x-ndjson",
+}
+
+
+def csv_chunks(export: Export) -> AsyncIterator[bytes]:
+    """The header row, then one chunk per batch; true/false for flags, empty for none."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(export.columns)
+        yield buffer.getvalue().encode()
+        flags = sorted(export.booleans)
+        async for batch in export.batches:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows(_with_flags(batch, flags) if flags else batch)
+            yield buffer.getvalue().encode()
+
+    return chunks()
+
+
+def _with_flags(batch: Sequence[Row], flags: list[int]) -> list[list[object]]:
+    rows = []
+    for row in batch:
+        cells = list(row)
+        for i in flags:
+            if cells[i] is not None:
+                cells[i] = "true" if cells[i] else "false"
+        rows.append(cells)
+    return rows
+
+
+def ndjson_chunks(export: Export) -> AsyncIterator[bytes]:
+    """One JSON object a line, keyed by the column names; dates and ids as strings."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        columns = export.columns
+        dumps = json.JSONEncoder(ensure_ascii=False, default=_json_value).encode
+        async for batch in export.batches:
+            lines = [dumps(dict(zip(columns, row, strict=True))) for row in batch]
+            if lines:
+                yield ("\n".join(lines) + "\n").encode()
+
+    return chunks()
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)  # uuid.UUID
+
+
+class ExportResponse(StreamingResponse):
+    """Streams `chunks`, then awaits `close` whatever happened (see the module's notes)."""
+
+    media_type = "text/csv"  # for the OpenAPI document; each response sets its own
+
+    def __init__(
+        self,
+        chunks: AsyncIterator[bytes],
+        close: Callable[[], Awaitable[None]],
+        media_type: str,
+        file_name: str,
+    ) -> None:
+        super().__init__(
+            chunks,
+            media_type=media_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{file_name}"',
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+        self.chunks = chunks
+        self.close = close
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        gone = asyncio.Event()
+
+        async def watch() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            gone.set()
+
+        watcher = asyncio.ensure_future(watch())
+        try:
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": self.status_code,
+                    "headers": self.raw_headers,
+                }
+            )
+            async for chunk in self.chunks:
+                if gone.is_set():
+                    logger.info("export stopped: the client went away")
+                    return
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        except OSError:  # ASGI 2.4 servers raise on send once the client has gone
+            logger.info("export stopped: the client went away")
+        finally:
+            watcher.cancel()
+            with anyio.CancelScope(shield=True):
+                with suppress(asyncio.CancelledError):
+                    await watcher
+                aclose = getattr(self.chunks, "aclose", None)
+                if aclose is not None:
+                    await aclose()
+                await self.close()

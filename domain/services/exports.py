@@ -1,0 +1,121 @@
+"""The export use case: check the request and the caller's scope, then stream the rows.
+
+`open_export` is an async context manager because the rows are read inside the unit of work
+(its transaction carries the caller's row-level-security scope): entering it does every
+check, so a refusal comes before any byte is sent; leaving it closes the cursor and the
+transaction, whether the rows ran out or the reader stopped early.
+"""
+
+import uuid
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from contextlib import aclosing, asynccontextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from operator import itemgetter
+from typing import get_args, get_type_hints
+
+from domain.access import Permission, Principal
+from domain.clock import SYSTEM_CLOCK, Clock
+from domain.exports import (
+    PSEUDONYMISED_OUT,
+    RECORDS,
+    ExportFilter,
+    ExportRequest,
+    ExportResource,
+    columns_of,
+)
+from domain.filters import SchoolFilter
+from domain.paging import MAX_LIMIT, PageRequest
+from domain.ports import UnitOfWork
+from domain.privacy import Pseudonymiser
+from domain.services.references import found, require_filter_scope
+
+#: rows fetched from the cursor and handed on at a time
+BATCH_SIZE = 2000
+
+Row = tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    resource: ExportResource
+    columns: tuple[str, ...]
+    #: indexes of the columns holding true/false (written as such in CSV)
+    booleans: frozenset[int]
+    batches: AsyncGenerator[Sequence[Row], None]
+
+
+@asynccontextmanager
+async def open_export(
+    uow: UnitOfWork,
+    actor: Principal,
+    request: ExportRequest,
+    pseudonymiser: Pseudonymiser,
+    clock: Clock = SYSTEM_CLOCK,
+) -> AsyncIterator[Export]:
+    """Every READ_ROSTER caller may export what the matching list shows them (pupils,
+    judgements, targets, attendance marks, qualification entries, destinations)."""
+    year = request.checked_year()
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        schools = await _schools(uow, actor, request)
+        window_end = [d for d in (request.until, year.ends_on if year else None) if d]
+        export_filter = ExportFilter(
+            school_ids=schools,
+            since=request.since,
+            until=request.until,
+            academic_year=year,
+            module=request.module,
+            as_at=min([clock.today(), *window_end]),
+        )
+        masked = actor.pseudonymised
+        rows: AsyncGenerator[Sequence[Row], None] = uow.exports.batches(
+            request.resource, export_filter, BATCH_SIZE
+        )
+        if masked:
+            rows = _pseudonymised(rows, request.resource, pseudonymiser)
+        columns = columns_of(request.resource, masked)
+        async with aclosing(rows):
+            yield Export(request.resource, columns, _booleans(request.resource, columns), rows)
+
+
+async def _schools(
+    uow: UnitOfWork, actor: Principal, request: ExportRequest
+) -> tuple[uuid.UUID, ...]:
+    """One school, one trust's (as far as the caller sees it), or every school they see;
+    another school or trust is refused (403), as a list filtered by it is."""
+    await require_filter_scope(uow, actor, school_id=request.school_id, trust_id=request.trust_id)
+    if request.school_id is not None:
+        return (found(await uow.schools.get(request.school_id), "school", request.school_id).id,)
+    ids: list[uuid.UUID] = []
+    after: uuid.UUID | None = None
+    while True:
+        page = await uow.schools.matching(
+            SchoolFilter(trust_id=request.trust_id), PageRequest(limit=MAX_LIMIT, after=after)
+        )
+        ids.extend(s.id for s in page.items)
+        if page.next_after is None:
+            return tuple(sorted(ids))
+        after = page.next_after
+
+
+async def _pseudonymised(
+    rows: AsyncGenerator[Sequence[Row], None],
+    resource: ExportResource,
+    pseudonymiser: Pseudonymiser,
+) -> AsyncGenerator[Sequence[Row], None]:
+    """Each row with the pupil's pseudonym first and nothing that names the pupil."""
+    names = RECORDS[resource]._fields
+    pupil = names.index("stepwise_pupil_id")
+    pick = itemgetter(*(i for i, name in enumerate(names) if name not in PSEUDONYMISED_OUT))
+    # a pupil has many rows (judgements, attendance): one HMAC per pupil, not per row
+    token = lru_cache(maxsize=65_536)(pseudonymiser.token)
+    async with aclosing(rows):
+        async for batch in rows:
+            yield [(token(row[pupil]), *pick(row)) for row in batch]
+
+
+def _booleans(resource: ExportResource, columns: tuple[str, ...]) -> frozenset[int]:
+    hints = get_type_hints(RECORDS[resource])
+    flags = {name for name, hint in hints.items() if hint is bool or bool in get_args(hint)}
+    return frozenset(i for i, name in enumerate(columns) if name in flags)
