@@ -1,5 +1,5 @@
 """`stepwise`: serve the API, migrate its database, set up trusts, schools and accounts,
-load a demo, and print the API's schemas."""
+load a demo, print the API's schemas, and import, export and sync data over the API."""
 
 import typer
 
@@ -9,6 +9,9 @@ from cli.migrate import migrate_command
 from cli.organisation import schools, trusts
 from cli.schema import schema
 from cli.serve import serve_command
+from cli.transfer.exports import export_command
+from cli.transfer.imports import import_command
+from cli.transfer.sync import sync_command
 
 app = typer.Typer(
     name="stepwise",
@@ -20,6 +23,9 @@ app = typer.Typer(
 app.command("serve")(serve_command)
 app.command("migrate")(migrate_command)
 app.command("demo")(demo_command)
+app.command("import")(import_command)
+app.command("export")(export_command)
+app.command("sync")(sync_command)
 app.add_typer(trusts, name="trusts", no_args_is_help=True)
 app.add_typer(schools, name="schools", no_args_is_help=True)
 app.add_typer(users, name="users", no_args_is_help=True)
