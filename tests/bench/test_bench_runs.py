@@ -68,3 +68,19 @@ def test_the_pupil_benchmark_checks_each_pupils_facts_then_times_them(
     assert "Verified 3 pupils" in output
     assert "identical facts" in output
     assert "| (c) HTTP GET /pupils/{id}/progress | 3 |" in output
+
+
+def test_the_import_benchmark_checks_the_import_leaves_the_copys_rows_then_times_both(
+    server: str,
+) -> None:
+    name = f"stepwise_bench_import_test_{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DATABASE_URL": server, "BENCH_IMPORT_DATABASE": name}
+    try:
+        output = _run(env, "imports", "--rows", "3000", "--pupils", "30", "--runs", "2")
+    finally:
+        drop_database(server, name)
+
+    assert "Planned 3,000 judgements" in output
+    assert "'inserted': 3000, 'updated': 0, 'unchanged': 0" in output
+    assert "| (b) HTTP import, commit | 2 |" in output
+    assert "peak importing" in output
