@@ -1,6 +1,7 @@
 """Keyset pages. Ids are time-ordered UUIDs, so "after this id" is creation order."""
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -23,3 +24,15 @@ class PageRequest:
 class Page(Generic[T]):
     items: list[T]
     next_after: uuid.UUID | None
+
+
+async def every_page(fetch: Callable[[PageRequest], Awaitable[Page[T]]]) -> list[T]:
+    """All items, page by page (for the few places that need a school's whole set)."""
+    items: list[T] = []
+    after: uuid.UUID | None = None
+    while True:
+        page = await fetch(PageRequest(limit=MAX_LIMIT, after=after))
+        items += page.items
+        if page.next_after is None:
+            return items
+        after = page.next_after

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from operator import itemgetter
 from typing import get_args, get_type_hints
 
@@ -25,7 +25,7 @@ from domain.exports import (
     columns_of,
 )
 from domain.filters import SchoolFilter
-from domain.paging import MAX_LIMIT, PageRequest
+from domain.paging import every_page
 from domain.ports import UnitOfWork
 from domain.privacy import Pseudonymiser
 from domain.services.references import found, require_filter_scope
@@ -87,16 +87,10 @@ async def _schools(
     await require_filter_scope(uow, actor, school_id=request.school_id, trust_id=request.trust_id)
     if request.school_id is not None:
         return (found(await uow.schools.get(request.school_id), "school", request.school_id).id,)
-    ids: list[uuid.UUID] = []
-    after: uuid.UUID | None = None
-    while True:
-        page = await uow.schools.matching(
-            SchoolFilter(trust_id=request.trust_id), PageRequest(limit=MAX_LIMIT, after=after)
-        )
-        ids.extend(s.id for s in page.items)
-        if page.next_after is None:
-            return tuple(sorted(ids))
-        after = page.next_after
+    schools = await every_page(
+        partial(uow.schools.matching, SchoolFilter(trust_id=request.trust_id))
+    )
+    return tuple(sorted(s.id for s in schools))
 
 
 async def _pseudonymised(

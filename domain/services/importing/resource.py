@@ -4,7 +4,7 @@ its columns, a row check, and how checked rows are staged and applied."""
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from domain.access import Permission, Principal
 from domain.clock import Clock
@@ -13,6 +13,8 @@ from domain.organisation import School
 from domain.ports import UnitOfWork
 
 Checked = TypeVar("Checked")
+Item_co = TypeVar("Item_co", covariant=True)
+Item_contra = TypeVar("Item_contra", contravariant=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,3 +91,55 @@ class Counter:
 
     def counts(self) -> ImportCounts:
         return ImportCounts(self.inserted, self.updated, self.unchanged)
+
+
+class RowChange(Protocol[Item_co]):
+    """A checked row of a resource written through its repository: the stored item (None
+    for a new one) and the item the row makes of it."""
+
+    @property
+    def before(self) -> Item_co | None: ...
+    @property
+    def after(self) -> Item_co: ...
+    @property
+    def changed(self) -> bool: ...
+
+
+class VersionedStore(Protocol[Item_contra]):
+    """A repository's add and optimistic-locked update."""
+
+    async def add(self, item: Item_contra, /) -> None: ...
+    async def update(self, item: Item_contra, previous_version: int, /) -> None: ...
+
+
+Change = TypeVar("Change", bound=RowChange[Any])
+
+
+class WriteThrough(Generic[Change]):
+    """An importer for resources a school has few of (leavers, qualification entries): each
+    checked row is written at once through the resource's repository; the flow's one
+    transaction still makes the file all-or-nothing."""
+
+    def __init__(
+        self,
+        check: Callable[[int, Mapping[str, str]], Change | list[RowError]],
+        store: VersionedStore[Any],
+    ) -> None:
+        self.check = check
+        self.store = store
+        self.counter = Counter()
+
+    async def stage(self, rows: Sequence[Change]) -> list[RowError]:
+        for change in rows:
+            if change.before is None:
+                await self.store.add(change.after)
+            elif change.changed:
+                await self.store.update(change.after, change.before.version)
+            self.counter.add(change.before is not None, change.changed)
+        return []
+
+    async def duplicates(self) -> list[RowError]:
+        return []  # refused as they are checked
+
+    async def apply(self) -> ImportCounts:
+        return self.counter.counts()
