@@ -13,8 +13,9 @@ WORKDIR /app
 
 # dependencies first, pinned by the same constraints CI uses, so code changes reuse this layer
 COPY pyproject.toml constraints.txt README.md ./
-RUN mkdir api domain persistence cli migrations \
-    && touch api/__init__.py domain/__init__.py persistence/__init__.py cli/__init__.py migrations/__init__.py \
+RUN mkdir api domain persistence cli migrations stepwise_client \
+    && touch api/__init__.py domain/__init__.py persistence/__init__.py cli/__init__.py \
+       migrations/__init__.py stepwise_client/__init__.py \
     && pip install -c constraints.txt . \
     && pip uninstall -y stepwise
 
@@ -23,6 +24,7 @@ COPY domain ./domain
 COPY persistence ./persistence
 COPY cli ./cli
 COPY migrations ./migrations
+COPY stepwise_client ./stepwise_client
 RUN pip install --no-deps -c constraints.txt .
 
 USER stepwise
