@@ -16,6 +16,7 @@ from typing import Protocol, TypeVar
 from cli.database import Operator
 from cli.demo.accounts import ACCOUNTS, CLIENT_NAME, CLIENT_PERMISSIONS, CLIENT_SCHOOL
 from cli.demo.judgements import Marker, Trajectory, trajectories
+from cli.demo.models import MODELS
 from cli.demo.outcomes import OutcomeWriter
 from cli.demo.placements import Placements
 from cli.demo.plans import Pattern, PupilPlan
@@ -39,6 +40,7 @@ from domain.services.identity import (
 )
 from domain.services.modules import CreateModule, create_module
 from domain.services.organisation import CreateSchool, CreateTrust, create_school, create_trust
+from domain.services.progress_models import CreateModel, ModelSpec, create_model
 from domain.services.pupils import enrol_pupil
 from domain.services.targets import (
     ChangeTargetStatus,
@@ -123,7 +125,15 @@ class Loader:
         self._count("trusts")
         self._count("schools", len(schools))
         self._count("frameworks", len(frameworks))
+        await self._progress_models(frameworks)
         return trust, schools, frameworks
+
+    async def _progress_models(self, frameworks: dict[Scale, Framework]) -> None:
+        for plan in MODELS:
+            spec = ModelSpec(plan.name, rules=plan.rules)
+            command = CreateModel(frameworks[plan.scale].id, spec, plan.pathway)
+            await create_model(self.op.uow(), self.op.actor, command)
+        self._count("progress models", len(MODELS))
 
     async def _calendars(self, schools: dict[str, School]) -> dict[str, list[Module]]:
         """Three years of modules (6-weekly points at the PRU), this year's in full."""

@@ -23,6 +23,7 @@ from domain.judgement import JudgementKind
 from domain.paging import PageRequest
 from domain.services.destinations import list_destinations
 from domain.services.identity import authenticate_user
+from domain.services.progress import CohortReport, CohortRequest, cohort_analysis, latest_point
 from domain.services.targets import list_targets, target_history
 from domain.target import TargetStatus
 from persistence.database import Database
@@ -99,6 +100,25 @@ def test_riverside_year_11_leavers_are_nine_of_ten_eet(demo: Result, database_ur
     assert len(leavers) == 10
     assert sum(1 for d in leavers if d.eet) == 9
     assert {d.left_on.month for d in leavers} == {7}
+
+
+async def _milestone_cohort(db: Database) -> CohortReport:
+    school_id = (await _demo_schools(db))[MILESTONE.urn]
+    uow = SqlUnitOfWork(db.sessions, Scope.unrestricted())
+    async with SqlUnitOfWork(db.sessions, Scope.unrestricted()) as lookup:
+        point = await latest_point(lookup, school_id)
+    return await cohort_analysis(uow, SYSTEM, CohortRequest(point, school_id=school_id))
+
+
+def test_the_demos_progress_models_give_the_engine_bands_to_report(
+    demo: Result, database_url: str
+) -> None:
+    report = read(database_url, _milestone_cohort)
+
+    cohort = report.this_year.cohort
+    assert cohort.percentages is not None, "no expected-progress model applied"
+    assert 0 < cohort.percentages.expected_or_better < 100
+    assert cohort.counts.measured > 100
 
 
 def test_a_second_run_finds_the_trust_and_writes_nothing(
