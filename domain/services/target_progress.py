@@ -86,12 +86,14 @@ async def pupil_target_progress(
     actor: Principal,
     pupil_id: uuid.UUID,
     point: AssessmentPoint | None = None,
-    rules: TrackingRules = field(default_factory=TrackingRules),
+    rules: TrackingRules | None = None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> TargetProgressReport:
     """Every current target of one pupil (one per strand, so one page holds them all), as at
-    `point` (default: their school's latest module that has ended)."""
+    `point` (default: their school's latest module that has ended) under `rules` (default:
+    the standard tracking rules)."""
     actor.require(Permission.READ_ANALYTICS)
+    rules = rules or TrackingRules()
     if point is not None:
         _checked(point, rules)
     elif problems := rules.problems():
