@@ -8,6 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STEPWISE_DATA_DIR=/data \
     DATABASE_DATA_DIR=/data
 
+# Pango and a font for WeasyPrint (reports as PDF, api/reports/pdf.py)
+RUN apt-get update -qq \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --create-home --uid 10001 stepwise && mkdir /data && chown stepwise /data
 WORKDIR /app
 

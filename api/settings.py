@@ -35,6 +35,10 @@ class ApiSettings(BaseSettings):
     #: Run migrations when the app starts on a database it opens itself (not when one is given).
     migrate_on_start: bool = True
     graphql_max_depth: int = 10
+    #: National attendance % that school reports compare with. 87.0: state-funded special
+    #: schools' overall absence was about 13% in the DfE's "Pupil absence in schools in
+    #: England" (2022/23 and 2023/24), the "87% for SEN schools" seed 000 quotes.
+    reports_national_attendance: float = Field(default=87.0, ge=0, le=100)
     graphiql: bool = True
     auth: AuthSettings = Field(default_factory=AuthSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)

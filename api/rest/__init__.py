@@ -17,9 +17,11 @@ from api.rest import (
     measures,
     organisation,
     progress,
+    pupil_reports,
     pupils,
     qualifications,
     quality,
+    reports,
     target_progress,
     target_suggestions,
     targets,
@@ -50,5 +52,7 @@ for module in (
     imports,
     exports,
     changes,
+    pupil_reports,
+    reports,
 ):
     api_router.include_router(module.router)

@@ -460,6 +460,14 @@ def rest_cases(world: World) -> dict[tuple[str, str], Case]:
             },
         ),
         ("GET", "/api/v1/pupils/{pupil_id}/flags"): Case.same(NOT_VISIBLE),
+        # --- the pupil report (JSON by default; the HTML page is refused the same way)
+        ("GET", "/api/v1/reports/pupils/{pupil_id}"): Case.same(NOT_VISIBLE),
+        # --- school and trust summaries (JSON by default; the HTML page is refused alike).
+        # A school admin of A's trust gets the trust report of the schools they see: not A.
+        ("GET", "/api/v1/reports/schools/{school_id}/summary"): Case.same(REFUSED),
+        ("GET", "/api/v1/reports/trusts/{trust_id}/summary"): Case(
+            expect={"other_trust": REFUSED, "other_school": frozenset({200})}
+        ),
         # --- imports (an intruder's JSON body is refused for who they are, not as a 415)
         ("POST", "/api/v1/imports/judgements"): Case.same(
             NOT_VISIBLE,
