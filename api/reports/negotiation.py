@@ -6,12 +6,12 @@ way, so a bad parameter names its field the same way for both.
 """
 
 import enum
-from typing import Annotated
+import importlib
+from collections.abc import Awaitable, Callable
+from typing import Annotated, cast
 
-from fastapi import Query, Request
+from fastapi import HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
-
-from api.reports.pdf import pdf_response
 
 
 class ReportFormat(enum.StrEnum):
@@ -66,10 +66,24 @@ def html_page(content: str) -> HTMLResponse:
     return HTMLResponse(content, headers=_PRIVATE)
 
 
+def _pdf_writer() -> Callable[[str, str], Awaitable[Response]]:
+    """api.reports.pdf, imported when first asked for: WeasyPrint loads the system's Pango
+    as it is imported, and a server without it should still serve everything else."""
+    try:
+        module = importlib.import_module("api.reports.pdf")
+    except (ImportError, OSError) as missing:
+        raise HTTPException(
+            501,
+            "PDF output needs the system's Pango library, which this server lacks;"
+            " ask for format=html and print the page",
+        ) from missing
+    return cast(Callable[[str, str], Awaitable[Response]], module.pdf_response)
+
+
 async def page_response(content: str, format: ReportFormat | None, filename: str) -> Response:
     """The rendered page as asked: a PDF of it for format=pdf, else the HTML."""
     if format is ReportFormat.PDF:
-        document = await pdf_response(content, filename)
+        document = await _pdf_writer()(content, filename)
         document.headers.update(_PRIVATE)
         return document
     return html_page(content)

@@ -1,6 +1,7 @@
 """The school progress summary: its figures are the analytics endpoints' own, as JSON and on
 an HTML page with inline charts that print on A4."""
 
+import sys
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -257,6 +258,21 @@ async def test_format_pdf_is_the_page_printed_on_a4_with_its_figures(
     assert page_count(pdf) >= 1
     assert all(is_a4(size) for size in media_boxes(pdf))
     assert len(pdf) > len(page.text) / 10  # the charts and tables, not an empty page
+
+
+async def test_without_pango_a_pdf_is_a_501_problem_and_html_still_works(
+    client: httpx.AsyncClient, trust: ReportTrust, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    headers = await trust.main.headers(Role.TEACHER)
+    monkeypatch.setitem(sys.modules, "api.reports.pdf", None)  # as if WeasyPrint failed to load
+
+    pdf = await client.get(_path(trust), params={"format": "pdf"}, headers=headers)
+    html = await client.get(_path(trust), params={"format": "html"}, headers=headers)
+
+    assert pdf.status_code == 501
+    assert pdf.headers["content-type"] == "application/problem+json"
+    assert "format=html" in pdf.json()["detail"]
+    assert html.status_code == 200
 
 
 @pytest.mark.parametrize(
