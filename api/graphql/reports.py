@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from api.dependencies import decode_cursor, encode_cursor
+from api.errors import ApiProblem
 from api.graphql.shapes import graphql_type
 from api.graphql.types import Ctx
 from api.schemas.attendance import AttendanceSummaryOut
@@ -24,6 +25,7 @@ from api.schemas.target_progress import (
 )
 from api.schemas.target_suggestions import PupilSuggestionsOut, SuggestionPageOut
 from domain.attendance import ATTENDANCE_DIMENSIONS
+from domain.errors import invalid
 from domain.flags import DEFAULT_MIN_PEERS, Flag, FlagSettings, Pool
 from domain.paging import MAX_LIMIT, PageRequest
 from domain.progress import AssessmentPoint
@@ -51,9 +53,12 @@ DEFAULT_RULES = TrackingRules()
 
 
 def _page(first: int, after: str | None) -> PageRequest:
-    return PageRequest(
-        limit=max(1, min(first, MAX_LIMIT)), after=decode_cursor(after) if after else None
-    )
+    """`first` clamped to 1..MAX_LIMIT; an `after` that is not a nextCursor is bad input."""
+    try:
+        cursor = decode_cursor(after) if after else None
+    except ApiProblem as error:
+        raise invalid("after", "not a nextCursor from a previous page", "cursor") from error
+    return PageRequest(limit=max(1, min(first, MAX_LIMIT)), after=cursor)
 
 
 @strawberry.type

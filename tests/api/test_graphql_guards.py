@@ -3,6 +3,7 @@
 from typing import Any
 
 import httpx
+import pytest
 import strawberry
 
 from api.graphql.errors import DomainErrorCodes
@@ -181,6 +182,20 @@ async def test_batched_operations_are_refused_and_not_executed(
     assert response.status_code == 400
     assert "batching" in response.text.lower()
     assert await judgements_of_first_pupil(client, world) == []
+
+
+@pytest.mark.parametrize("body", ['"{ me { subject } }"', "42", "null"])
+async def test_a_json_body_that_is_not_an_object_is_refused_as_bad_request(
+    client: httpx.AsyncClient, world: World, body: str
+) -> None:
+    response = await client.post(
+        "/graphql",
+        content=body,
+        headers={**world.headers("teacher"), "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 400
+    assert "json object" in response.text.lower()
 
 
 # --- errors ---------------------------------------------------------------------------

@@ -60,6 +60,8 @@ BAD_ARGUMENTS = [
     'targetProgress(academicYear: "2023/24", module: 6, minElapsedFraction: 7) { nextCursor }',
     'targetProgress(academicYear: "0000/01", module: 6) { nextCursor }',
     'targetSuggestions(academicYear: "2024/25", percentile: 33) { percentile }',
+    'targetProgress(academicYear: "2023/24", module: 6, after: "\u00e9t\u00e9") { nextCursor }',
+    'targetSuggestions(academicYear: "2024/25", after: "not-a-cursor") { percentile }',
     'flagWorklist(academicYear: "2023/24", module: 6, minPeers: 0) { pupils { pupilId } }',
     'flagWorklist(academicYear: "2023/24", module: 6, tolerance: -1) { pupils { pupilId } }',
     "attendanceSummary(decimals: 7) { cohort { possible } }",
