@@ -4,13 +4,13 @@ provider or sustained cell means none / not yet checked."""
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
 
 from domain.destination import Destination, DestinationCategory
 from domain.import_fields import (
     FirstLines,
     PupilIndex,
     PupilKey,
+    RecordChange,
     RowErrors,
     add_problems,
     read_date,
@@ -46,17 +46,8 @@ CATEGORIES: dict[str, DestinationCategory] = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class DestinationChange:
-    line: int
-    before: Destination | None
-    after: Destination
-
-    @property
-    def changed(self) -> bool:
-        return self.before is None or replace(self.after, version=self.before.version) != (
-            self.before
-        )
+class DestinationChange(RecordChange[Destination]):
+    """A checked row: the leaver's destination as stored (None if new) and as the row makes it."""
 
 
 class DestinationCatalogue:

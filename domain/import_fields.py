@@ -8,8 +8,9 @@ text into values or record why they cannot, with the same words in every import.
 import re
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import Field, dataclass, replace
 from datetime import date
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from domain.calendar import AcademicYear
 from domain.errors import InvariantViolation, Problem
@@ -30,6 +31,32 @@ class PupilKey:
     upn: str | None
     mis_id: str | None
     archived: bool = False
+
+
+class Versioned(Protocol):
+    """A dataclass entity with an optimistic-locking version."""
+
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
+    version: int
+
+
+Record = TypeVar("Record", bound=Versioned)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordChange(Generic[Record]):
+    """A checked row: the stored record (None if new) and the record the row makes of it."""
+
+    line: int
+    before: Record | None
+    after: Record
+
+    @property
+    def changed(self) -> bool:
+        """New, or different in anything but its version."""
+        return self.before is None or replace(self.after, version=self.before.version) != (
+            self.before
+        )
 
 
 def value_key(text: str) -> str:

@@ -14,13 +14,14 @@ domain's own (Pupil.problems), reported against the file's columns.
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 
 from domain.import_fields import (
     Error,
     FirstLines,
     PupilKey,
+    RecordChange,
     RowErrors,
     add_problems,
     read_date,
@@ -108,19 +109,8 @@ def _registration(text: str) -> Registration | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class PupilChange:
+class PupilChange(RecordChange[Pupil]):
     """A checked row: the pupil as it is (None if new) and as the row makes it."""
-
-    line: int
-    before: Pupil | None
-    after: Pupil
-
-    @property
-    def changed(self) -> bool:
-        return self.before is None or replace(self.after, version=self.before.version) != (
-            self.before
-        )
 
 
 class PupilRoster:

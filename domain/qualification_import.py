@@ -6,7 +6,6 @@ not given, and the status is completed when a result is given, else entered."""
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
 from datetime import date
 from typing import TypeVar
 
@@ -14,6 +13,7 @@ from domain.import_fields import (
     FirstLines,
     PupilIndex,
     PupilKey,
+    RecordChange,
     RowErrors,
     add_problems,
     read_date,
@@ -65,17 +65,8 @@ def kind_from_title(title: str) -> QualificationKind:
     return next(found, QualificationKind.OTHER)
 
 
-@dataclass(frozen=True, slots=True)
-class EntryChange:
-    line: int
-    before: QualificationEntry | None
-    after: QualificationEntry
-
-    @property
-    def changed(self) -> bool:
-        return self.before is None or replace(self.after, version=self.before.version) != (
-            self.before
-        )
+class EntryChange(RecordChange[QualificationEntry]):
+    """A checked row: the entry as stored (None if new) and as the row makes it."""
 
 
 def _entry_key(pupil_id: uuid.UUID, awarding_body: str, title: str, level: str) -> tuple[str, ...]:
