@@ -4,7 +4,7 @@ DomainError family      -> 403 / 404 / 409 / 412 / 422
 request validation      -> 422 with one {field, reason} per problem
 missing If-Match        -> 428
 bad or missing token    -> 401 with WWW-Authenticate
-database unavailable    -> 503 with Retry-After
+database unavailable    -> 503 with Retry-After (also: no pooled connection in time)
 anything else           -> 500, logged with its correlation id, nothing leaked
 """
 
@@ -15,8 +15,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.log_privacy import described
 from domain.errors import (
     Conflict,
     DomainError,
@@ -26,7 +28,9 @@ from domain.errors import (
     Problem,
     StaleVersion,
 )
+from domain.retention import RetentionHeld
 from domain.services.identity import AuthenticationFailed
+from persistence.availability import database_unavailable
 
 logger = logging.getLogger("stepwise.api")
 
@@ -68,6 +72,7 @@ def problem_response(
     detail: str = "",
     problems: list[Problem] | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": f"urn:stepwise:problem:{kind}",
@@ -79,6 +84,7 @@ def problem_response(
     }
     if problems:
         body["errors"] = [{"field": p.field, "reason": p.reason, "code": p.code} for p in problems]
+    body |= extensions or {}
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -102,6 +108,9 @@ def _domain_status(error: DomainError) -> tuple[int, str, str, list[Problem]]:
         return 422, "validation", "the request breaks a rule; see errors", error.problems
     if isinstance(error, StaleVersion):
         return 412, "stale-version", str(error), []
+    if isinstance(error, RetentionHeld):
+        held = Problem("school_decision", error.reason, "retention")
+        return 409, "retention", error.reason, [held]
     if isinstance(error, Conflict):
         problems = [Problem(error.field, error.reason, "conflict")] if error.field else []
         return 409, "conflict", error.reason, problems
@@ -119,7 +128,15 @@ def add_exception_handlers(app: FastAPI) -> None:
             412: "Precondition failed",
             409: "Conflict",
         }.get(status, "Bad request")
-        return problem_response(request, status, kind, title, detail, problems)
+        # a refused erasure says when the pupil becomes erasable (RFC 9457 extension member)
+        extensions = (
+            {"erasable_on": error.erasable_on.isoformat()}
+            if isinstance(error, RetentionHeld)
+            else None
+        )
+        return problem_response(
+            request, status, kind, title, detail, problems, extensions=extensions
+        )
 
     @app.exception_handler(ApiProblem)
     async def api_problem(request: Request, error: ApiProblem) -> JSONResponse:
@@ -160,6 +177,17 @@ def add_exception_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_exception(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 400 and isinstance(error.__cause__, UnicodeDecodeError):
+            # FastAPI's "error parsing the body": a JSON body that is not UTF-8. Told like any
+            # other unreadable JSON (json_invalid, 422), with the field to blame.
+            return problem_response(
+                request,
+                422,
+                "validation",
+                "Invalid request",
+                "the request is not valid; see errors",
+                [Problem("body", "JSON must be UTF-8 encoded", "json_invalid")],
+            )
         headers = dict(error.headers) if error.headers else None
         return problem_response(
             request,
@@ -174,6 +202,7 @@ def add_exception_handlers(app: FastAPI) -> None:
     @app.exception_handler(InterfaceError)
     @app.exception_handler(ConnectionError)
     @app.exception_handler(TimeoutError)
+    @app.exception_handler(PoolTimeout)  # every pooled connection busy for pool_timeout
     async def unavailable(request: Request, error: Exception) -> JSONResponse:
         logger.warning(
             "database unavailable (%s): %s", request.state.correlation_id, type(error).__name__
@@ -183,23 +212,32 @@ def add_exception_handlers(app: FastAPI) -> None:
             503,
             "unavailable",
             "Service unavailable",
-            "the database is not reachable; try again shortly",
+            "the database is busy or not reachable; try again shortly",
             headers={"Retry-After": "2"},
         )
 
     @app.exception_handler(DBAPIError)
     async def database_error(request: Request, error: DBAPIError) -> JSONResponse:
-        if error.connection_invalidated:
+        if database_unavailable(error):  # restarting, refusing, or the connection dropped
             return await unavailable(request, error)
-        logger.error("database error (%s)", request.state.correlation_id, exc_info=error)
+        # never exc_info: a database error's message quotes the values it refused
+        logger.error("database error (%s): %s", request.state.correlation_id, described(error))
         return problem_response(
             request, 500, "internal", "Internal error", "the request could not be completed"
         )
 
+    @app.exception_handler(OSError)  # ConnectionError, a subclass, is handled above
+    async def os_error(request: Request, error: OSError) -> JSONResponse:
+        return await unexpected(request, error)  # which tells the driver's apart
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        if database_unavailable(error):  # e.g. the socket file gone while PostgreSQL restarts
+            return await unavailable(request, error)
         logger.error(
-            "unhandled error (%s)", getattr(request.state, "correlation_id", "-"), exc_info=error
+            "unhandled error (%s): %s",
+            getattr(request.state, "correlation_id", "-"),
+            described(error),
         )
         return problem_response(
             request, 500, "internal", "Internal error", "the request could not be completed"

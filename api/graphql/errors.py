@@ -3,7 +3,9 @@
 Mutations return expected failures as union members (ValidationProblem,
 NotFoundProblem, ...). Queries raise; this extension gives domain errors a
 machine-readable `extensions.code` and masks everything else, so no stack
-trace, SQL or other school's data ever reaches a client.
+trace, SQL or other school's data ever reaches a client. A database that cannot be
+reached (PostgreSQL restarting) is SERVICE_UNAVAILABLE, which the router answers with 503
+and Retry-After, as REST does.
 """
 
 from collections.abc import Awaitable, Callable
@@ -21,6 +23,7 @@ from domain.errors import (
     PermissionDenied,
     StaleVersion,
 )
+from persistence.availability import database_unavailable
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -32,6 +35,11 @@ CODES: dict[type[DomainError], str] = {
     Conflict: "CONFLICT",
     StaleVersion: "STALE_VERSION",
 }
+
+
+#: extensions.code of an error the client should retry after Retry-After
+UNAVAILABLE = "SERVICE_UNAVAILABLE"
+UNAVAILABLE_MESSAGE = "the database is busy or not reachable; try again shortly"
 
 
 def _code(error: DomainError) -> str:
@@ -55,13 +63,24 @@ class DomainErrorCodes(MaskErrors):
         original = error.original_error
         if original is None or isinstance(original, DomainError):
             return False
+        if database_unavailable(original):
+            return False  # replaced by UNAVAILABLE_MESSAGE below: the driver's text never shown
         return not (isinstance(original, GraphQLError) and error.path is None)
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed = []
         for error in super()._process_errors(errors):
             original = error.original_error
-            if isinstance(original, DomainError):
+            if original is not None and database_unavailable(original):
+                error = GraphQLError(
+                    UNAVAILABLE_MESSAGE,
+                    error.nodes,
+                    error.source,
+                    error.positions,
+                    error.path,
+                    extensions={"code": UNAVAILABLE},
+                )
+            elif isinstance(original, DomainError):
                 extensions: dict[str, object] = {"code": _code(original)}
                 if isinstance(original, InvariantViolation):
                     extensions["errors"] = [

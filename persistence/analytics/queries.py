@@ -136,20 +136,28 @@ class SqlProgressQueries(ScopedRepository):
         partitions = self.partitions
         parts = partitions.split(query.school_ids) if partitions else []
         if partitions is None or len(parts) < 2:
-            sql = text(cohort_sql(query, tuple(dimensions)))
-            return _group_counts((await self.session.execute(sql, query.params())).all())
-        # several schools: counted in parts, concurrently, and added up
-        queries = [replace(query, school_ids=part) for part in parts]
-        results = await partitions.fetch_all(
-            self.session,
-            self.scope,
-            [(text(cohort_sql(q, tuple(dimensions))), q.params()) for q in queries],
-        )
+            return await self._cohort_whole(query, dimensions)
+        async with partitions.admitted() as split:
+            if not split:  # the pool is busy with other split analyses: one statement
+                return await self._cohort_whole(query, dimensions)
+            # several schools: counted in parts, concurrently, and added up
+            queries = [replace(query, school_ids=part) for part in parts]
+            results = await partitions.fetch_all(
+                self.session,
+                self.scope,
+                [(text(cohort_sql(q, tuple(dimensions))), q.params()) for q in queries],
+            )
         totals: dict[tuple[str, str | None], BandCounts] = {}
         for group in _group_counts([row for rows in results for row in rows]):
             key = (group.dimension, group.value)
             totals[key] = totals[key] + group.counts if key in totals else group.counts
         return [GroupCounts(d, v, counts) for (d, v), counts in totals.items()]
+
+    async def _cohort_whole(
+        self, query: FactsQuery, dimensions: Sequence[str]
+    ) -> list[GroupCounts]:
+        sql = text(cohort_sql(query, tuple(dimensions)))
+        return _group_counts((await self.session.execute(sql, query.params())).all())
 
     def _flag_scope(self, query: FlagQuery) -> FlagQuery:
         """The query narrowed to the schools this unit of work may read."""

@@ -1,0 +1,39 @@
+"""Which failures the adapters answer with 503 (PostgreSQL away) rather than 500 (a fault).
+The restarts themselves are in tests/faults/."""
+
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from persistence.availability import database_unavailable
+
+
+async def test_a_missing_socket_file_reported_by_the_driver_counts(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError) as raised:
+        await asyncpg.connect(f"postgresql://postgres@/postgres?host={tmp_path}/gone&port=5999")
+
+    assert database_unavailable(raised.value)
+
+
+def test_a_missing_file_anywhere_else_is_a_fault() -> None:
+    with pytest.raises(FileNotFoundError) as raised:
+        Path("/nonexistent/stepwise/font.ttf").read_bytes()
+
+    assert not database_unavailable(raised.value)
+
+
+def test_refused_connections_and_pool_timeouts_count_also_inside_an_exception_group() -> None:
+    assert database_unavailable(ConnectionRefusedError(111, "refused"))
+    assert database_unavailable(PoolTimeout("QueuePool limit reached"))
+    assert database_unavailable(ExceptionGroup("parts", [PoolTimeout("limit")]))
+    assert not database_unavailable(ExceptionGroup("parts", [ValueError("bad")]))
+    assert not database_unavailable(ValueError("bad"))
+
+
+def test_postgresql_saying_it_is_starting_or_stopping_counts_but_a_constraint_does_not() -> None:
+    assert database_unavailable(asyncpg.CannotConnectNowError("the database system is starting up"))
+    assert database_unavailable(asyncpg.AdminShutdownError("terminating connection"))
+    assert database_unavailable(asyncpg.ConnectionDoesNotExistError("closed mid-operation"))
+    assert not database_unavailable(asyncpg.UniqueViolationError("duplicate key"))
