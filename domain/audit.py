@@ -27,6 +27,8 @@ class AuditAction(enum.StrEnum):
     UPDATE = "update"
     DELETE = "delete"
     IMPORT = "import"  # one summary entry for a whole bulk import
+    SUBJECT_ACCESS = "subject_access"  # everything held about a pupil was exported
+    ERASURE = "erasure"  # a pupil was erased: ids, reason and retention decision only
 
 
 #: The tables whose rows are audited (resource names in entries are these table names).

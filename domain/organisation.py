@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from domain.errors import Problem
 
 URN_PATTERN = re.compile(r"^[1-9]\d{5}$")
+#: SEN records are kept to the pupil's date of birth + this many years (IRMS toolkit), unless
+#: the school sets its own period (domain/retention.py)
+SEN_RETENTION_YEARS = 31
+RETENTION_YEARS_RANGE = range(1, 121)
 
 
 class TrustKind(enum.StrEnum):
@@ -45,11 +49,15 @@ class School:
     name: str
     type: SchoolType
     version: int = 1
+    sen_retention_years: int = SEN_RETENTION_YEARS
 
     def problems(self) -> list[Problem]:
         found = _name_problems(self.name)
         if not URN_PATTERN.match(self.urn):
             found.append(Problem("urn", "a URN is six digits, e.g. 118956", "urn.format"))
+        if self.sen_retention_years not in RETENTION_YEARS_RANGE:
+            last = RETENTION_YEARS_RANGE[-1]
+            found.append(Problem("sen_retention_years", f"must be 1..{last} years", "range"))
         return found
 
 

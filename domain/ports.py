@@ -8,7 +8,7 @@ Batch methods (`get_many`, `*_for_pupils`) exist for GraphQL data loaders.
 import uuid
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from datetime import datetime
-from typing import Protocol, Self
+from typing import Any, Protocol, Self
 
 from domain.attendance import (
     AttendanceMark,
@@ -18,7 +18,7 @@ from domain.attendance import (
     PupilAttendance,
 )
 from domain.attendance_import import ImportedMark
-from domain.audit import AuditFilter, AuditPage
+from domain.audit import AuditAction, AuditFilter, AuditPage
 from domain.calendar import Module
 from domain.changes import ChangePage, ChangeQuery, FeedPosition
 from domain.data_quality import MissingJudgement
@@ -56,6 +56,7 @@ from domain.progress import (
 )
 from domain.pupil import Pupil
 from domain.qualification import PassCounts, PassRateQuery, QualificationEntry
+from domain.subject_access import HeldRow
 from domain.target import OutcomeEvaluation, OutcomeTarget, Target, TargetRevision
 from domain.target_progress import TargetProgress, TargetProgressQuery, TrackStatus
 from domain.target_suggestion import PupilSuggestions, SuggestionQuery
@@ -361,6 +362,36 @@ class ExportQueries(Protocol):
     ) -> AsyncGenerator[list[ExportRecord], None]: ...
 
 
+class PupilRecords(Protocol):
+    """Everything held about one pupil, wherever it is held: for subject access and erasure."""
+
+    async def held_about(
+        self, school_id: uuid.UUID, pupil_id: uuid.UUID
+    ) -> dict[str, list[HeldRow]]: ...
+
+    async def hold(self, pupil_id: uuid.UUID) -> None:
+        """Until the transaction ends, no row pointing at the pupil can be written."""
+        ...
+
+    async def erase(
+        self, school_id: uuid.UUID, pupil_id: uuid.UUID
+    ) -> tuple[dict[str, int], dict[str, int]]:
+        """Delete every row of the pupil, and scrub their values from the audit entries and
+        import reports that keep them, without logging each row; (rows deleted per table,
+        rows scrubbed per table)."""
+        ...
+
+    async def note(
+        self,
+        school_id: uuid.UUID,
+        action: AuditAction,
+        pupil_id: uuid.UUID,
+        changes: Mapping[str, Any],
+    ) -> None:
+        """One audit entry about the pupil, written as the transaction's actor."""
+        ...
+
+
 class ChangeFeed(Protocol):
     """Changes in commit order (migration 0007), within the unit of work's scope."""
 
@@ -395,6 +426,7 @@ class UnitOfWork(Protocol):
     exports: ExportQueries
     audit: AuditTrail
     changes: ChangeFeed
+    pupil_records: PupilRecords
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None: ...

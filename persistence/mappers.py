@@ -88,6 +88,7 @@ def school_from_row(row: SchoolRow) -> School:
         name=row.name,
         type=SchoolType(row.type),
         version=row.version,
+        sen_retention_years=row.sen_retention_years,
     )
 
 
@@ -99,6 +100,7 @@ def school_values(school: School) -> dict[str, Any]:
         "name": school.name,
         "type": school.type.value,
         "version": school.version,
+        "sen_retention_years": school.sen_retention_years,
     }
 
 

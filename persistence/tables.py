@@ -129,6 +129,8 @@ class SchoolRow(SQLModel, table=True):
     type: str
     version: int = 1
     created_at: datetime = _created()
+    # SEN records kept to date of birth + this many years (migration 0009)
+    sen_retention_years: int = Field(default=31, sa_column_kwargs={"server_default": "31"})
 
 
 class FrameworkRow(SQLModel, table=True):
@@ -373,11 +375,15 @@ class JudgementRevisionRow(SQLModel, table=True):
     __tablename__ = "judgement_revisions"
     __table_args__ = (
         Index("ix_judgement_revisions_school_id_judgement_id", "school_id", "judgement_id"),
+        Index("ix_judgement_revisions_school_id_pupil_id", "school_id", "pupil_id"),
     )
 
     school_id: uuid.UUID = Field(primary_key=True, foreign_key="schools.id")
     id: uuid.UUID = Field(primary_key=True)
     judgement_id: uuid.UUID
+    # set from the judgement by trigger (migration 0009), so subject access and erasure
+    # find a deleted judgement's history by pupil
+    pupil_id: uuid.UUID | None = None
     version: int
     step_id: uuid.UUID = Field(foreign_key="steps.id")
     kind: str

@@ -32,6 +32,7 @@ from domain.ports import (
     OutcomeTargetRepository,
     ProgressModelRepository,
     ProgressQueries,
+    PupilRecords,
     PupilRepository,
     QualificationRepository,
     SchoolRepository,
@@ -58,6 +59,7 @@ from persistence.repositories.measures import SqlMeasureRepository
 from persistence.repositories.modules import SqlModuleRepository
 from persistence.repositories.organisation import SqlSchoolRepository, SqlTrustRepository
 from persistence.repositories.progress_models import SqlProgressModelRepository
+from persistence.repositories.pupil_records import SqlPupilRecords
 from persistence.repositories.pupils import SqlPupilRepository
 from persistence.repositories.qualifications import SqlQualificationRepository
 from persistence.repositories.targets import SqlOutcomeTargetRepository, SqlTargetRepository
@@ -87,6 +89,7 @@ class SqlUnitOfWork:
     exports: ExportQueries
     audit: AuditTrail
     changes: ChangeFeed
+    pupil_records: PupilRecords
 
     def __init__(
         self,
@@ -143,6 +146,7 @@ class SqlUnitOfWork:
         self.exports = SqlExportQueries(session, self.scope)
         self.audit = SqlAuditTrail(session, self.scope)
         self.changes = SqlChangeFeed(session, self.scope)
+        self.pupil_records = SqlPupilRecords(session, self.scope)
         return self
 
     async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

@@ -16,6 +16,7 @@ from api.rest import (
     judgements,
     measures,
     organisation,
+    privacy,
     progress,
     pupil_reports,
     pupils,
@@ -53,6 +54,7 @@ for module in (
     exports,
     changes,
     pupil_reports,
+    privacy,
     reports,
 ):
     api_router.include_router(module.router)

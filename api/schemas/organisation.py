@@ -39,8 +39,15 @@ class SchoolIn(InputModel):
 class SchoolPatch(InputModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     type: SchoolType | None = None
+    sen_retention_years: int | None = Field(
+        default=None,
+        ge=1,
+        le=120,
+        description="SEN records are kept to the pupil's date of birth + this many years "
+        "before a pupil may be erased without a school decision (default 31, IRMS toolkit)",
+    )
 
-    @field_validator("name", "type")
+    @field_validator("name", "type", "sen_retention_years")
     @classmethod
     def _not_null(cls, value: object) -> object:
         return reject_null(value)
@@ -53,6 +60,7 @@ class SchoolOut(BaseModel):
     name: str
     type: SchoolType
     version: int
+    sen_retention_years: int
 
     @classmethod
     def of(cls, school: School) -> "SchoolOut":
@@ -63,4 +71,5 @@ class SchoolOut(BaseModel):
             name=school.name,
             type=school.type,
             version=school.version,
+            sen_retention_years=school.sen_retention_years,
         )

@@ -42,6 +42,7 @@ class UpdateSchool:
     expected_version: int | None
     name: str | Unset = UNSET
     type: SchoolType | Unset = UNSET
+    sen_retention_years: int | Unset = UNSET
 
 
 async def create_trust(uow: UnitOfWork, actor: Principal, cmd: CreateTrust) -> Trust:
@@ -129,6 +130,7 @@ async def update_school(uow: UnitOfWork, actor: Principal, cmd: UpdateSchool) ->
         previous = school.version
         school.name = given(cmd.name, school.name).strip()
         school.type = given(cmd.type, school.type)
+        school.sen_retention_years = given(cmd.sen_retention_years, school.sen_retention_years)
         school.version += 1
         if problems := school.problems():
             raise InvariantViolation(problems)

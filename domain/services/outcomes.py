@@ -1,7 +1,7 @@
 """Use cases for outcome targets (EHCP / IEP SMART targets) and their termly evaluations."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from domain.access import Permission, Principal
@@ -131,12 +131,21 @@ async def evaluate_outcome(
     return outcome
 
 
+def as_seen_by(outcome: OutcomeTarget, actor: Principal) -> OutcomeTarget:
+    """Pseudonymised callers (trust analysts) get no wording: an outcome's text and its
+    evaluations' notes are free text that names the pupil, as the pupil report knows."""
+    if not actor.pseudonymised:
+        return outcome
+    return replace(outcome, text="", evaluations=[replace(e, note="") for e in outcome.evaluations])
+
+
 async def get_outcome_target(
     uow: UnitOfWork, actor: Principal, outcome_id: uuid.UUID
 ) -> OutcomeTarget:
     actor.require(Permission.READ_ROSTER)
     async with uow:
-        return found(await uow.outcomes.get(outcome_id), "outcome target", outcome_id)
+        outcome = found(await uow.outcomes.get(outcome_id), "outcome target", outcome_id)
+    return as_seen_by(outcome, actor)
 
 
 async def list_outcome_targets(
@@ -145,4 +154,5 @@ async def list_outcome_targets(
     actor.require(Permission.READ_ROSTER)
     async with uow:
         await require_filter_scope(uow, actor, school_id=filter.school_id, pupil_id=filter.pupil_id)
-        return await uow.outcomes.matching(filter, page)
+        result = await uow.outcomes.matching(filter, page)
+    return Page([as_seen_by(o, actor) for o in result.items], result.next_after)
