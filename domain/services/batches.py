@@ -10,6 +10,7 @@ from domain.judgement import Judgement, JudgementRevision
 from domain.organisation import School
 from domain.ports import UnitOfWork
 from domain.privacy import Pseudonymiser, PupilView, view_of
+from domain.services import judgements, targets
 from domain.target import Target, TargetRevision, chain_history
 
 
@@ -42,7 +43,8 @@ async def judgements_of_pupils(
 ) -> dict[uuid.UUID, list[Judgement]]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
-        return await uow.judgements.for_pupils(pupil_ids)
+        grouped = await uow.judgements.for_pupils(pupil_ids)
+    return {pid: [judgements.as_seen_by(j, actor) for j in js] for pid, js in grouped.items()}
 
 
 async def targets_of_pupils(
@@ -50,7 +52,8 @@ async def targets_of_pupils(
 ) -> dict[uuid.UUID, list[Target]]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
-        return await uow.targets.for_pupils(pupil_ids)
+        grouped = await uow.targets.for_pupils(pupil_ids)
+    return {pid: [targets.as_seen_by(t, actor) for t in ts] for pid, ts in grouped.items()}
 
 
 async def judgement_histories(
@@ -58,7 +61,10 @@ async def judgement_histories(
 ) -> dict[uuid.UUID, list[JudgementRevision]]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
-        return await uow.judgements.revisions(judgement_ids)
+        grouped = await uow.judgements.revisions(judgement_ids)
+    return {
+        jid: [judgements.revision_as_seen_by(r, actor) for r in rs] for jid, rs in grouped.items()
+    }
 
 
 async def target_histories(

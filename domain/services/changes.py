@@ -3,7 +3,8 @@
 Every resource the feed carries is read with READ_ROSTER through the REST API (the list
 and get endpoints of pupils, judgements, targets, attendance marks, qualifications and
 destinations), so the feed asks the same. Rows come only from the caller's schools, and
-pupils are shown as the REST API shows them to this caller (pseudonymised for analysts).
+pupils, judgements and targets are shown as the REST API shows them to this caller
+(pseudonymised for analysts: no names, notes or rationales).
 """
 
 import uuid
@@ -21,10 +22,13 @@ from domain.changes import (
     FeedPosition,
 )
 from domain.errors import invalid
+from domain.judgement import Judgement
 from domain.ports import UnitOfWork
 from domain.privacy import Pseudonymiser, view_of
 from domain.pupil import Pupil
+from domain.services import judgements, targets
 from domain.services.references import require_filter_scope
+from domain.target import Target
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,4 +72,8 @@ async def latest_position(uow: UnitOfWork, actor: Principal) -> FeedPosition:
 def _as_seen_by(change: Change, actor: Principal, pseudonymiser: Pseudonymiser) -> Change:
     if isinstance(change.item, Pupil):
         return replace(change, item=view_of(change.item, actor, pseudonymiser))
+    if isinstance(change.item, Judgement):
+        return replace(change, item=judgements.as_seen_by(change.item, actor))
+    if isinstance(change.item, Target):
+        return replace(change, item=targets.as_seen_by(change.item, actor))
     return change

@@ -1,7 +1,7 @@
 """Use cases for judgements: record, correct (keeping history), moderate, read, delete."""
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from domain.access import Permission, Principal
@@ -189,10 +189,22 @@ async def delete_judgement(
         await uow.commit()
 
 
+def as_seen_by(judgement: Judgement, actor: Principal) -> Judgement:
+    """Pseudonymised callers (trust analysts) get no note: free text about a pupil can name
+    them, as the exports and the pupil report already know."""
+    return replace(judgement, note="") if actor.pseudonymised else judgement
+
+
+def revision_as_seen_by(revision: JudgementRevision, actor: Principal) -> JudgementRevision:
+    """A previous state, with its note blank for pseudonymised callers (see `as_seen_by`)."""
+    return replace(revision, note="") if actor.pseudonymised else revision
+
+
 async def get_judgement(uow: UnitOfWork, actor: Principal, judgement_id: uuid.UUID) -> Judgement:
     actor.require(Permission.READ_ROSTER)
     async with uow:
-        return found(await uow.judgements.get(judgement_id), "judgement", judgement_id)
+        judgement = found(await uow.judgements.get(judgement_id), "judgement", judgement_id)
+    return as_seen_by(judgement, actor)
 
 
 async def judgement_history(
@@ -204,7 +216,7 @@ async def judgement_history(
         revisions = (await uow.judgements.revisions([judgement_id]))[judgement_id]
         if not revisions and await uow.judgements.get(judgement_id) is None:
             return found(None, "judgement", judgement_id)
-        return revisions
+    return [revision_as_seen_by(r, actor) for r in revisions]
 
 
 async def list_judgements(
@@ -213,4 +225,5 @@ async def list_judgements(
     actor.require(Permission.READ_ROSTER)
     async with uow:
         await require_filter_scope(uow, actor, school_id=filter.school_id, pupil_id=filter.pupil_id)
-        return await uow.judgements.matching(filter, page)
+        result = await uow.judgements.matching(filter, page)
+    return Page([as_seen_by(j, actor) for j in result.items], result.next_after)

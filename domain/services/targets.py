@@ -1,7 +1,7 @@
 """Use cases for scale targets (set, change status, revise) and their history."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from domain.access import Permission, Principal
@@ -137,10 +137,17 @@ async def revise_target(
     return successor
 
 
+def as_seen_by(target: Target, actor: Principal) -> Target:
+    """Pseudonymised callers (trust analysts) get no rationale: free text about a pupil can
+    name them, as the exports already know."""
+    return replace(target, rationale="") if actor.pseudonymised else target
+
+
 async def get_target(uow: UnitOfWork, actor: Principal, target_id: uuid.UUID) -> Target:
     actor.require(Permission.READ_ROSTER)
     async with uow:
-        return found(await uow.targets.get(target_id), "target", target_id)
+        target = found(await uow.targets.get(target_id), "target", target_id)
+    return as_seen_by(target, actor)
 
 
 async def target_history(
@@ -161,4 +168,5 @@ async def list_targets(
     actor.require(Permission.READ_ROSTER)
     async with uow:
         await require_filter_scope(uow, actor, school_id=filter.school_id, pupil_id=filter.pupil_id)
-        return await uow.targets.matching(filter, page)
+        result = await uow.targets.matching(filter, page)
+    return Page([as_seen_by(t, actor) for t in result.items], result.next_after)

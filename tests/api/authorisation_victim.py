@@ -1,0 +1,308 @@
+"""School A's records that the authorisation matrix aims at, and a token per kind of caller.
+
+Each caller gets a victim of its own, so an operation that succeeds (an archive, a revision)
+cannot change what another caller's call finds: the order of rows and callers never matters.
+"""
+
+import secrets
+import string
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from api.runtime import Runtime
+from domain.access import Permission, Principal, Role
+from domain.calendar import AcademicYear
+from domain.destination import DestinationCategory
+from domain.progress import ModelKind
+from domain.qualification import QualificationKind, QualificationLevel
+from domain.services import (
+    destinations,
+    frameworks,
+    identity,
+    judgements,
+    measures,
+    modules,
+    outcomes,
+    progress_models,
+    pupils,
+    qualifications,
+    targets,
+)
+from domain.services.unset import UNSET
+from domain.target import OutcomeSource
+from tests.factories import PASSWORD, World
+
+#: The table's columns: who calls. `other_school` is the school admin of the other school in
+#: A's own trust, `other_trust` the trust admin of an unrelated trust.
+CALLERS = (
+    "anonymous",
+    "trust_admin",
+    "trust_analyst",
+    "school_admin",
+    "teacher",
+    "read_roster_client",
+    "other_school",
+    "other_trust",
+)
+
+#: Callers that may see nothing of school A: every response to them is scanned for A's markers.
+INTRUDERS = ("anonymous", "other_school", "other_trust")
+
+
+@dataclass
+class Victim:
+    """School A's records, the strings that must not reach the wrong caller, and the callers."""
+
+    world: World
+    judgement_id: uuid.UUID
+    target_id: uuid.UUID
+    second_target_id: uuid.UUID
+    outcome_id: uuid.UUID
+    destination_id: uuid.UUID
+    model_id: uuid.UUID
+    second_model_id: uuid.UUID
+    entry_id: uuid.UUID
+    measure_id: uuid.UUID
+    spare_module_id: uuid.UUID
+    spare_framework_id: uuid.UUID
+    client: identity.IssuedClient
+    mis_id: str
+    free_text: list[str]
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> dict[str, str]:
+        w = self.world
+        return {
+            "trust_id": str(w.trust.id),
+            "school_id": str(w.school.id),
+            "pupil_id": str(w.pupil.id),
+            "framework_id": str(w.framework.id),
+            "module_id": str(w.modules[0].id),
+            "judgement_id": str(self.judgement_id),
+            "target_id": str(self.target_id),
+            "second_target_id": str(self.second_target_id),
+            "outcome_id": str(self.outcome_id),
+            "destination_id": str(self.destination_id),
+            "model_id": str(self.model_id),
+            "second_model_id": str(self.second_model_id),
+            "entry_id": str(self.entry_id),
+            "measure_id": str(self.measure_id),
+            "spare_module_id": str(self.spare_module_id),
+            "spare_framework_id": str(self.spare_framework_id),
+            "resource": "pupils",  # GET /exports/{resource}
+            "client_key": str(self.client.client.id),
+        }
+
+    @property
+    def markers(self) -> list[str]:
+        """Values only school A's data contains: no intruder may ever see one."""
+        w = self.world
+        found = [m for p in w.pupils for m in (str(p.id), p.upn or "", p.forename, p.surname)]
+        found += [
+            str(self.judgement_id),
+            str(self.target_id),
+            str(self.second_target_id),
+            str(self.outcome_id),
+            str(self.destination_id),
+        ]
+        found += [str(w.school.id), str(w.modules[0].id), w.school.urn]
+        found += [str(self.client.client.id), self.client.client.client_id, self.client.secret]
+        found += [self.mis_id, *self.free_text]
+        return [m for m in found if m]
+
+    @property
+    def personal(self) -> list[str]:
+        """What a pseudonymised caller (trust analyst) must never see: names, UPNs, dates of
+        birth, MIS ids and free text written about a pupil."""
+        found: list[str] = [self.mis_id, *self.free_text]
+        for p in self.world.pupils:
+            found += [p.forename, p.surname, p.upn or "", p.date_of_birth.isoformat()]
+        return [m for m in found if m]
+
+
+def _letters() -> str:
+    return "".join(secrets.choice(string.ascii_lowercase) for _ in range(8))
+
+
+async def build_victim(runtime: Runtime, stranger: World) -> Victim:
+    """A fresh trust (World) with one record of every kind in school A."""
+    world = await World.build(runtime)
+    system = Principal.system()
+    uow = runtime.system_uow
+    word = secrets.token_hex(4)
+    note, corrected_note = f"Note-{word}", f"Corrected-{word}"
+    rationale, outcome_text = f"Rationale-{word}", f"Outcome-{word}"
+    mis_id = f"MIS-{word}"
+    # names no other text could contain by chance (a cursor, a pseudonym), so a scan is exact
+    world.pupils = [
+        await pupils.update_pupil(
+            uow(),
+            system,
+            pupils.UpdatePupil(
+                p.id,
+                None,
+                forename=f"{p.forename}{_letters()}",
+                surname=f"{p.surname}{_letters()}",
+                mis_id=mis_id if p.id == world.pupil.id else UNSET,
+            ),
+        )
+        for p in world.pupils
+    ]
+    judgement = await judgements.record_judgement(
+        uow(),
+        system,
+        judgements.RecordJudgement(
+            world.pupil.id,
+            world.framework.strands[0].id,
+            world.modules[0].id,
+            world.framework.steps[2].id,
+            assessed_on=date(2023, 10, 1),
+            assessor="Ms Patel",
+            note=note,
+        ),
+    )
+    # corrected once, so its history holds a note too
+    await judgements.correct_judgement(
+        uow(),
+        system,
+        judgements.CorrectJudgement(judgement.id, None, "typo", note=corrected_note),
+    )
+    target = await targets.set_target(
+        uow(),
+        system,
+        targets.SetTarget(
+            world.pupil.id,
+            world.framework.strands[0].id,
+            AcademicYear(2023),
+            world.framework.steps[4].id,
+            rationale=rationale,
+        ),
+    )
+    # REST revises the first target; GraphQL's mutations change this one
+    second_target = await targets.set_target(
+        uow(),
+        system,
+        targets.SetTarget(
+            world.pupil.id,
+            world.framework.strands[1].id,
+            AcademicYear(2023),
+            world.framework.steps[4].id,
+        ),
+    )
+    outcome = await outcomes.set_outcome_target(
+        uow(),
+        system,
+        outcomes.SetOutcomeTarget(
+            world.pupil.id, OutcomeSource.EHCP, "Communication", outcome_text
+        ),
+    )
+    destination = await destinations.record_destination(
+        uow(),
+        system,
+        destinations.RecordDestination(
+            world.pupils[1].id, date(2024, 7, 19), DestinationCategory.FE_COLLEGE
+        ),
+    )
+    model = await progress_models.create_model(
+        uow(),
+        system,
+        progress_models.CreateModel(
+            world.framework.id,
+            # a percentile model, the kind that has reference data to rebuild
+            progress_models.ModelSpec("Similar learners", ModelKind.PERCENTILE, min_peers=5),
+        ),
+    )
+    # REST rebuilds the first model's reference data and revises this one (each makes a new
+    # version, after which the old one is 409 for the other)
+    second_model = await progress_models.create_model(
+        uow(),
+        system,
+        progress_models.CreateModel(
+            world.framework.id,
+            progress_models.ModelSpec("Similar learners", ModelKind.PERCENTILE, min_peers=5),
+            pathway="formal",
+        ),
+    )
+    entry = await qualifications.record_entry(
+        uow(),
+        system,
+        qualifications.RecordEntry(
+            world.pupil.id,
+            "Pearson",
+            "Functional Skills English",
+            QualificationLevel.ENTRY_3,
+            QualificationKind.FUNCTIONAL_SKILLS,
+        ),
+    )
+    measure = await measures.create_measure(
+        uow(),
+        system,
+        measures.CreateMeasure("Attainment 5", "11", 5, school_id=world.school.id),
+    )
+    # unused, so that a caller allowed to delete one succeeds rather than meets a 409
+    spare_module = await modules.create_module(
+        uow(),
+        system,
+        modules.CreateModule(
+            world.school.id, AcademicYear(2026), 1, "Spare", date(2026, 9, 1), date(2026, 10, 1)
+        ),
+    )
+    spare_framework = await frameworks.create_framework(
+        uow(),
+        system,
+        frameworks.CreateFramework(
+            name="Spare",
+            school_id=world.school.id,
+            strands=[frameworks.StrandSpec("X", "X")],
+            steps=[frameworks.StepSpec("1", "1", 1.0), frameworks.StepSpec("2", "2", 2.0)],
+        ),
+    )
+    client = await identity.create_client(
+        uow(),
+        system,
+        identity.CreateClient(
+            "Victim MIS",
+            frozenset({Permission.READ_ROSTER}),
+            school_ids=frozenset({world.school.id}),
+        ),
+        runtime.hasher,
+    )
+    neighbour = await identity.create_user(
+        uow(),
+        system,
+        identity.CreateUser(
+            email=f"neighbour.{uuid.uuid4().hex[:8]}@stepwise.test",
+            name="Neighbour Admin",
+            role=Role.SCHOOL_ADMIN,
+            password=PASSWORD,
+            school_ids=frozenset({world.other_school.id}),
+        ),
+        runtime.hasher,
+    )
+    victim = Victim(
+        world,
+        judgement.id,
+        target.id,
+        second_target.id,
+        outcome.id,
+        destination.id,
+        model.id,
+        second_model.id,
+        entry.id,
+        measure.id,
+        spare_module.id,
+        spare_framework.id,
+        client,
+        mis_id,
+        [note, corrected_note, rationale, outcome_text],
+    )
+    issue = runtime.tokens.issue
+    victim.tokens = {
+        **{who: world.tokens[who] for who in CALLERS if who in world.tokens},
+        "read_roster_client": issue(client.client.client_id, "client", "integration"),
+        "other_school": issue(str(neighbour.id), "user", Role.SCHOOL_ADMIN.value),
+        "other_trust": stranger.tokens["trust_admin"],
+    }
+    return victim
