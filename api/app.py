@@ -8,9 +8,11 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from api import log_privacy
 from api.errors import add_exception_handlers
 from api.graphql.router import graphql_router
 from api.middleware import CorrelationId
+from api.openapi_problems import document_problems
 from api.rest import api_router
 from api.rest.health import router as health_router
 from api.runtime import PrincipalCache, Runtime
@@ -81,6 +83,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
         redoc_url=None,
     )
     add_exception_handlers(app)
+    document_problems(app)
     app.include_router(health_router)
     app.include_router(api_router)
     app.include_router(graphql_router(settings), prefix="/graphql", include_in_schema=False)
@@ -93,4 +96,5 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
             expose_headers=["ETag", "Link", "X-Request-ID"],
         )
     app.add_middleware(CorrelationId)
+    log_privacy.install(lambda: [*app.openapi()["paths"], "/graphql", "/health", "/docs"])
     return app

@@ -51,7 +51,7 @@ def _zoned(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
-@router.get("")
+@router.get("", responses={400: {"description": "a cursor this API did not issue"}})
 async def list_audit_entries(
     request: Request,
     response: Response,
@@ -72,7 +72,13 @@ async def list_audit_entries(
     until: Annotated[datetime | None, Query(description="before (ISO 8601)")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="entries per page")] = 50,
     cursor: Annotated[
-        str | None, Query(max_length=64, description="next_cursor of the previous page")
+        str | None,
+        Query(
+            max_length=64,
+            description="next_cursor of the previous page",
+            # 8 bytes, base64url, or empty for the first page: else 400
+            json_schema_extra={"pattern": r"^(?:[A-Za-z0-9_-]{11})?$"},
+        ),
     ] = None,
 ) -> AuditPageOut:
     """The audit log of the caller's schools (or `school_id`), newest first. Changes made

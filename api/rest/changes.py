@@ -29,7 +29,7 @@ def _position(since: str | None) -> FeedPosition:
         ) from error
 
 
-@router.get("")
+@router.get("", responses={400: {"description": "since is not a position this feed issued"}})
 async def list_changes(
     uow: UowDep,
     principal: PrincipalDep,
@@ -37,7 +37,9 @@ async def list_changes(
     since: Annotated[
         str | None,
         Query(
-            max_length=200, description="next_cursor of the previous page; absent: from the start"
+            max_length=200,
+            description="next_cursor of the previous page; absent: from the start",
+            json_schema_extra={"pattern": r"^[A-Za-z0-9_-]+$"},  # base64url; checked: 400
         ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_CHANGES)] = DEFAULT_CHANGES,

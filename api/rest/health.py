@@ -1,5 +1,7 @@
 """Liveness and readiness probes (no auth, no data)."""
 
+from typing import Any
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -15,7 +17,24 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready", response_model=None)
+_UNAVAILABLE: dict[int | str, dict[str, Any]] = {
+    503: {
+        "description": "the database does not answer (a probe's body, not a problem)",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["status"],
+                    "properties": {"status": {"type": "string", "enum": ["unavailable"]}},
+                }
+            }
+        },
+        "headers": {"Retry-After": {"required": True, "schema": {"type": "string"}}},
+    }
+}
+
+
+@router.get("/ready", response_model=None, responses=_UNAVAILABLE)
 async def ready(runtime: RuntimeDep) -> dict[str, str] | JSONResponse:
     """The database answers; 503 with Retry-After while it does not."""
     try:

@@ -123,6 +123,7 @@ for _name in _EXAMPLES:
             response_model=ImportReportOut,
             openapi_extra={"requestBody": _body(_name)},
             responses={
+                404: {"description": "school_id names no school the caller can see"},
                 415: {"description": "not CSV or NDJSON"},
                 422: {"description": "nothing written: the report lists every rejected row"},
             },
@@ -138,6 +139,7 @@ def _refused(
         "status": 422,
         "detail": f"{out.rejected} row(s) rejected; nothing was written",
         "instance": request.url.path,
+        "correlation_id": getattr(request.state, "correlation_id", None),
         **out.model_dump(mode="json"),
     }
     return JSONResponse(body, status_code=422, media_type=PROBLEM_JSON, headers=headers)

@@ -17,7 +17,10 @@ JSON = {"Content-Type": "application/json"}
 # --- request bodies ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("raw", [b'{"forename": "A",', b"{bad json}", b"\xff\xfe"])
+@pytest.mark.parametrize(
+    "raw",
+    [b'{"forename": "A",', b"{bad json}", b"\xff\xfe", b"\xa5Y\xf8"],  # last: not UTF-8
+)
 async def test_a_malformed_json_body_is_422_naming_body(
     client: httpx.AsyncClient, shared_world: World, raw: bytes
 ) -> None:

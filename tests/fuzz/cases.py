@@ -9,12 +9,14 @@ from schemathesis import Case
 EXAMPLES_PER_OPERATION = 6
 
 
-def draw_cases(strategy: st.SearchStrategy[Case[Any]]) -> list[Case[Any]]:
+def draw_cases(
+    strategy: st.SearchStrategy[Case[Any]], examples: int = EXAMPLES_PER_OPERATION
+) -> list[Case[Any]]:
     """The same few cases on every run: derandomized, no database of past failures."""
     drawn: list[Case[Any]] = []
 
     @settings(
-        max_examples=EXAMPLES_PER_OPERATION,
+        max_examples=examples,
         derandomize=True,
         database=None,
         deadline=None,
