@@ -52,6 +52,14 @@ def get_uow(runtime: RuntimeDep, principal: PrincipalDep) -> SqlUnitOfWork:
 UowDep = Annotated[SqlUnitOfWork, Depends(get_uow)]
 
 
+def get_analytics_uow(runtime: RuntimeDep, principal: PrincipalDep) -> SqlUnitOfWork:
+    return runtime.analytics_uow_for(principal)
+
+
+#: read-only, on the read replica if one is configured (docs/scaling.md lists who uses it)
+AnalyticsUowDep = Annotated[SqlUnitOfWork, Depends(get_analytics_uow)]
+
+
 def get_pseudonymiser(runtime: RuntimeDep) -> Pseudonymiser:
     return runtime.pseudonymiser
 
@@ -61,6 +69,8 @@ PseudonymiserDep = Annotated[Pseudonymiser, Depends(get_pseudonymiser)]
 # --- optimistic concurrency --------------------------------------------------------
 
 _ETAG = re.compile(r'^(?:W/)?"(\d+)"$')
+#: what If-Match accepts, for the OpenAPI document (api/openapi_problems.py); anything else is 400
+ETAG_PATTERN = r'^(?:\*|(?:W/)?"\d+")$'
 
 
 def etag(version: int) -> str:
@@ -119,6 +129,11 @@ def encode_cursor(after: uuid.UUID | None) -> str | None:
     if after is None:
         return None
     return base64.urlsafe_b64encode(after.bytes).decode().rstrip("=")
+
+
+#: an encoded UUID, as encode_cursor writes it, for the OpenAPI document; empty means the first
+#: page (as absent does); anything else is 400
+CURSOR_PATTERN = r"^(?:[A-Za-z0-9_-]{22})?$"
 
 
 def decode_cursor(cursor: str) -> uuid.UUID:

@@ -70,6 +70,11 @@ class Runtime:
         """Narrowed to the caller's scope, and writing as the caller in the audit log."""
         return self.database.unit_of_work(Scope.of(principal))
 
+    def analytics_uow_for(self, principal: Principal) -> SqlUnitOfWork:
+        """The same scope, read-only, on the read replica when READ_DATABASE_URL is set: for
+        aggregate analytics, reports and exports, which may lag the primary by replication."""
+        return self.database.analytics_unit_of_work(Scope.of(principal))
+
     async def resolve(self, kind: SubjectKind, subject: str) -> Principal:
         cached = self.principals.get(kind, subject)
         if cached is not None:

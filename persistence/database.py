@@ -1,4 +1,10 @@
-"""The running database as the rest of the service sees it: engine, sessions, units of work."""
+"""The running database as the rest of the service sees it: engine, sessions, units of work.
+
+With READ_DATABASE_URL set there are two: the primary, which every write and every read
+that must see the caller's own writes go to, and a read replica (a hot standby, some
+milliseconds behind) that the analytics adapters ask for with `analytics_unit_of_work`.
+Unset, both are the primary, exactly as before. The use cases cannot tell the difference.
+"""
 
 from dataclasses import dataclass
 
@@ -11,6 +17,20 @@ from persistence.settings import DatabaseSettings
 from persistence.unit_of_work import SqlUnitOfWork
 
 
+@dataclass(frozen=True, slots=True)
+class ReadReplica:
+    """The replica's engine: read-only transactions, its own pool of the same size."""
+
+    url: str
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+
+    @classmethod
+    def connect(cls, url: str, settings: DatabaseSettings) -> "ReadReplica":
+        engine = create_engine(url, settings, read_only=True)
+        return cls(url=url, engine=engine, sessions=make_session_factory(engine))
+
+
 @dataclass
 class Database:
     url: str
@@ -18,6 +38,8 @@ class Database:
     sessions: async_sessionmaker[AsyncSession]
     #: connections a trust-wide analysis is split across (persistence.analytics.partitions)
     analytics_parallelism: int = 1
+    #: where analytics read when READ_DATABASE_URL is set; None: the primary serves them
+    replica: ReadReplica | None = None
 
     @classmethod
     def connect(cls, url: str, settings: DatabaseSettings) -> "Database":
@@ -27,11 +49,24 @@ class Database:
             engine=engine,
             sessions=make_session_factory(engine),
             analytics_parallelism=settings.analytics_parallelism,
+            replica=ReadReplica.connect(settings.read_url, settings) if settings.read_url else None,
         )
 
     def unit_of_work(self, scope: Scope) -> SqlUnitOfWork:
+        """On the primary: writes, and reads that must see what the caller just wrote."""
         partitions = Partitions(self.engine, self.analytics_parallelism)
         return SqlUnitOfWork(self.sessions, scope, partitions)
 
+    def analytics_unit_of_work(self, scope: Scope) -> SqlUnitOfWork:
+        """On the replica if there is one (read-only; a write through it fails), else the
+        primary. Row-level security applies there as on the primary: the scope settings are
+        transaction-local set_config calls, which a hot standby accepts."""
+        if self.replica is None:
+            return self.unit_of_work(scope)
+        partitions = Partitions(self.replica.engine, self.analytics_parallelism)
+        return SqlUnitOfWork(self.replica.sessions, scope, partitions)
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.replica is not None:
+            await self.replica.engine.dispose()

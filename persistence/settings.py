@@ -1,4 +1,5 @@
-"""Database settings. With no DATABASE_URL the service runs on an embedded PostgreSQL."""
+"""Database settings. With no DATABASE_URL the service runs on an embedded PostgreSQL;
+with READ_DATABASE_URL analytics read a replica (persistence.database)."""
 
 from pathlib import Path
 
@@ -17,6 +18,13 @@ class DatabaseSettings(BaseSettings):
     url: str | None = Field(
         default=None,
         description="postgresql:// URL; unset = start an embedded server under data_dir",
+    )
+    read_url: str | None = Field(
+        default=None,
+        # the variable operators expect beside DATABASE_URL, not DATABASE_READ_URL
+        validation_alias="READ_DATABASE_URL",
+        description="postgresql:// URL of a read replica (a hot standby of `url`) that"
+        " cohort analytics, reports and exports read from; unset = they read the primary",
     )
     data_dir: Path = Field(default_factory=default_data_dir)
     pool_size: int = 10

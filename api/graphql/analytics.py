@@ -205,7 +205,7 @@ class AnalyticsQuery:
             min_group_size=min_group_size,
         )
         report = await progress_service.cohort_analysis(
-            info.context.uow(), info.context.principal, request
+            info.context.analytics_uow(), info.context.principal, request
         )
         return CohortReport(
             school_ids=report.school_ids,
@@ -227,7 +227,7 @@ class AnalyticsQuery:
         limit: int = 500,
     ) -> MissingJudgements:
         report = await progress_service.missing_judgements(
-            info.context.uow(),
+            info.context.analytics_uow(),
             info.context.principal,
             pg.AssessmentPoint(academic_year, module),
             school_id,

@@ -27,6 +27,10 @@ class Context(BaseContext):
         """A new unit of work for one use case; loaders and resolvers never share a session."""
         return self.runtime.uow_for(self.principal)
 
+    def analytics_uow(self) -> SqlUnitOfWork:
+        """Read-only, on the read replica if one is configured: aggregate analytics only."""
+        return self.runtime.analytics_uow_for(self.principal)
+
 
 async def get_context(
     request: Request,

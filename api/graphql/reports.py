@@ -80,7 +80,7 @@ class ReportQuery:
         after: str | None = None,
     ) -> TargetProgressPage:
         report = await target_progress.target_progress(
-            info.context.uow(),
+            info.context.analytics_uow(),
             info.context.principal,
             target_progress.TargetProgressRequest(
                 point=AssessmentPoint(academic_year, module),
@@ -155,7 +155,9 @@ class ReportQuery:
             flag=flag,
             settings=FlagSettings(pool, min_peers, tolerance),
         )
-        report = await flags.flag_worklist(info.context.uow(), info.context.principal, request)
+        report = await flags.flag_worklist(
+            info.context.analytics_uow(), info.context.principal, request
+        )
         return FlagWorklist.from_pydantic(FlagWorklistOut.of(report))
 
     @strawberry.field(description="attendance per pupil (by id) and group, against a comparator")
@@ -184,7 +186,7 @@ class ReportQuery:
             include_pupils=pupils,
         )
         report = await attendance.attendance_summary(
-            info.context.uow(), info.context.principal, request
+            info.context.analytics_uow(), info.context.principal, request
         )
         return AttendanceSummary.from_pydantic(AttendanceSummaryOut.of(report))
 
@@ -214,7 +216,7 @@ class ReportQuery:
             min_group_size=min_group_size,
         )
         report = await qualifications.pass_rates(
-            info.context.uow(), info.context.principal, request
+            info.context.analytics_uow(), info.context.principal, request
         )
         return PassRates.from_pydantic(PassRatesOut.of(report))
 
@@ -231,7 +233,9 @@ class ReportQuery:
         request = measures.ResultRequest(
             measure_id, academic_year, school_id, decimals, min_group_size
         )
-        report = await measures.measure_results(info.context.uow(), info.context.principal, request)
+        report = await measures.measure_results(
+            info.context.analytics_uow(), info.context.principal, request
+        )
         return MeasureResult.from_pydantic(MeasureResultOut.of(report))
 
     @strawberry.field(description="leavers per destination category and the EET rate")
@@ -249,6 +253,6 @@ class ReportQuery:
             school_id, trust_id, left_from, left_to, year_group_at_leaving, decimals
         )
         report = await destinations_summary.destinations_summary(
-            info.context.uow(), info.context.principal, request
+            info.context.analytics_uow(), info.context.principal, request
         )
         return DestinationsSummary.from_pydantic(DestinationsSummaryOut.of(report))

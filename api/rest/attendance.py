@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.dependencies import PageDep, PrincipalDep, UowDep
+from api.dependencies import AnalyticsUowDep, PageDep, PrincipalDep, UowDep
 from api.schemas.attendance import AttendanceSummaryOut, MarkOut, MarksIn, MarksWrittenOut
 from api.schemas.common import PageOut, page_out
 from domain.attendance import ATTENDANCE_DIMENSIONS
@@ -47,7 +47,7 @@ async def list_marks(
 
 @router.get("/summary", response_model_by_alias=True)
 async def attendance_summary(
-    uow: UowDep,
+    uow: AnalyticsUowDep,
     principal: PrincipalDep,
     date_from: Annotated[
         dt.date | None,

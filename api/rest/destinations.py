@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from api.dependencies import IfMatch, PageDep, PrincipalDep, UowDep
+from api.dependencies import AnalyticsUowDep, IfMatch, PageDep, PrincipalDep, UowDep
 from api.rest.http import set_etag
 from api.schemas.common import PageOut, page_out
 from api.schemas.destinations import (
@@ -64,7 +64,7 @@ async def record_destination(
 
 @router.get("/summary")
 async def destinations_summary(
-    uow: UowDep,
+    uow: AnalyticsUowDep,
     principal: PrincipalDep,
     school_id: uuid.UUID | None = None,
     trust_id: uuid.UUID | None = None,

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from api.dependencies import PrincipalDep, PseudonymiserDep, UowDep
+from api.dependencies import AnalyticsUowDep, PrincipalDep, PseudonymiserDep
 from api.export_stream import MEDIA_TYPES, ExportResponse, csv_chunks, ndjson_chunks
 from domain.clock import SYSTEM_CLOCK
 from domain.exports import ExportRequest, ExportResource
@@ -32,7 +32,7 @@ _EXPORT: dict[int | str, dict[str, Any]] = {
 @router.get("/{resource}", status_code=200, response_class=ExportResponse, responses=_EXPORT)
 async def export(
     resource: ExportResource,
-    uow: UowDep,
+    uow: AnalyticsUowDep,
     principal: PrincipalDep,
     pseudonymiser: PseudonymiserDep,
     format: Literal["csv", "ndjson"] = "csv",

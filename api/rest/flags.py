@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.dependencies import PrincipalDep, UowDep
+from api.dependencies import AnalyticsUowDep, PrincipalDep, UowDep
 from api.rest.progress import AcademicYearQuery, ModuleQuery
 from api.schemas.flags import FlagWorklistOut, PupilFlagReportOut
 from domain.errors import InvariantViolation, Problem
@@ -30,7 +30,7 @@ ToleranceQuery = Annotated[
 
 @router.get("/analytics/flags")
 async def flag_worklist(
-    uow: UowDep,
+    uow: AnalyticsUowDep,
     principal: PrincipalDep,
     academic_year: AcademicYearQuery,
     module: ModuleQuery,

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from api.dependencies import PageDep, PrincipalDep, UowDep
+from api.dependencies import AnalyticsUowDep, PageDep, PrincipalDep, UowDep
 from api.rest.http import set_etag
 from api.schemas.common import PageOut, page_out
 from api.schemas.measures import MeasureIn, MeasureOut, MeasureResultOut
@@ -67,7 +67,7 @@ async def get_measure(
 @router.get("/{measure_id}/results")
 async def measure_results(
     measure_id: uuid.UUID,
-    uow: UowDep,
+    uow: AnalyticsUowDep,
     principal: PrincipalDep,
     academic_year: Annotated[
         str, Query(pattern=r"^\d{4}/\d{2}$", examples=["2023/24"], description="leaving year")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from api.dependencies import PrincipalDep, UowDep
+from api.dependencies import AnalyticsUowDep, PrincipalDep, UowDep
 from api.rest.http import set_etag
 from api.schemas.progress import (
     CohortOut,
@@ -50,7 +50,7 @@ async def pupil_progress(
 
 @router.get("/analytics/cohort")
 async def cohort_analysis(
-    uow: UowDep,
+    uow: AnalyticsUowDep,
     principal: PrincipalDep,
     academic_year: AcademicYearQuery,
     module: ModuleQuery,
@@ -82,7 +82,7 @@ async def cohort_analysis(
     return CohortOut.of(await progress_service.cohort_analysis(uow, principal, request))
 
 
-@router.get("/progress-models")
+@router.get("/progress-models", responses={404: {"description": "no such framework"}})
 async def list_models(
     framework_id: uuid.UUID, uow: UowDep, principal: PrincipalDep
 ) -> list[ModelOut]:

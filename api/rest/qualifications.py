@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from api.dependencies import IfMatch, PageDep, PrincipalDep, UowDep
+from api.dependencies import AnalyticsUowDep, IfMatch, PageDep, PrincipalDep, UowDep
 from api.rest.http import set_etag
 from api.schemas.common import PageOut, page_out
 from api.schemas.qualifications import (
@@ -62,7 +62,7 @@ async def record_qualification(
 
 @router.get("/summary")
 async def pass_rates(
-    uow: UowDep,
+    uow: AnalyticsUowDep,
     principal: PrincipalDep,
     school_id: uuid.UUID | None = None,
     trust_id: uuid.UUID | None = None,

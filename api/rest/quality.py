@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.dependencies import PrincipalDep, UowDep
+from api.dependencies import AnalyticsUowDep, PrincipalDep
 from domain.data_quality import MissingReport
 from domain.progress import AssessmentPoint
 from domain.services import progress as progress_service
@@ -55,7 +55,7 @@ class MissingReportOut(BaseModel):
 
 @router.get("/analytics/missing-judgements")
 async def missing_judgements(
-    uow: UowDep,
+    uow: AnalyticsUowDep,
     principal: PrincipalDep,
     academic_year: Annotated[str, Query(pattern=r"^\d{4}/\d{2}$", examples=["2023/24"])],
     module: Annotated[int, Query(ge=1, le=20)],

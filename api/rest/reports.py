@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from api.dependencies import PrincipalDep, RuntimeDep, UowDep
+from api.dependencies import AnalyticsUowDep, PrincipalDep, RuntimeDep
 from api.reports.negotiation import FormatQuery, page_response, wants_html
 from api.reports.rendering import render_in_thread
 from api.reports.school_summary import school_summary_page
@@ -45,7 +45,7 @@ ModuleQuery = Annotated[
 async def school_summary(
     school_id: uuid.UUID,
     request: Request,
-    uow: UowDep,
+    uow: AnalyticsUowDep,
     principal: PrincipalDep,
     runtime: RuntimeDep,
     academic_year: YearQuery = None,
@@ -83,7 +83,7 @@ async def school_summary(
 async def trust_summary(
     trust_id: uuid.UUID,
     request: Request,
-    uow: UowDep,
+    uow: AnalyticsUowDep,
     principal: PrincipalDep,
     runtime: RuntimeDep,
     academic_year: YearQuery = None,

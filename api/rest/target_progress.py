@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.dependencies import PageDep, PrincipalDep, UowDep
+from api.dependencies import AnalyticsUowDep, PageDep, PrincipalDep, UowDep
 from api.schemas.common import page_out
 from api.schemas.target_progress import (
     PupilTargetProgressOut,
@@ -47,7 +47,7 @@ DEFAULT_RULES = TrackingRules()
 async def target_progress(
     request: Request,
     response: Response,
-    uow: UowDep,
+    uow: AnalyticsUowDep,
     principal: PrincipalDep,
     page: PageDep,
     academic_year: Annotated[str, Query(pattern=r"^\d{4}/\d{2}$", examples=["2023/24"])],

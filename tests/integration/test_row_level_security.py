@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from persistence.database import Database
 from persistence.scope import Scope
-from persistence.tables import REFERENCE_TABLES, TENANT_TABLES
+from persistence.tables import TENANT_TABLES
 from tests.factories import World
 
 
@@ -97,28 +97,6 @@ async def test_scope_settings_do_not_survive_into_the_next_transaction_on_a_pool
             ).one()
             assert user != "stepwise_app"
             assert setting in ("", None)
-
-
-def test_tenant_keys_include_school_id_so_tables_can_be_distributed_by_school() -> None:
-    """Citus rule: on a distributed table every primary key and unique constraint includes the
-    distribution column, and foreign keys either include it or point at a reference table."""
-    from persistence.tables import metadata
-
-    for name in TENANT_TABLES:
-        table = metadata.tables[name]
-        assert "school_id" in table.primary_key.columns, f"{name} primary key"
-        for constraint in table.constraints:
-            columns = {c.name for c in getattr(constraint, "columns", [])}
-            if constraint.__class__.__name__ == "UniqueConstraint":
-                assert "school_id" in columns, f"{name}.{constraint.name}"
-        for index in table.indexes:
-            if index.unique:
-                assert "school_id" in {c.name for c in index.columns}, f"{name}.{index.name}"
-        for fk in table.foreign_key_constraints:
-            referred = fk.referred_table.name
-            assert "school_id" in {c.name for c in fk.columns} or referred in REFERENCE_TABLES, (
-                f"{name}.{fk.name} -> {referred}"
-            )
 
 
 async def test_every_scope_policy_reads_the_visible_ids_once_per_statement(
