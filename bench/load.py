@@ -58,7 +58,7 @@ async def watch_connections(url: str, database: str, done: asyncio.Event, use: P
         await connection.close()
 
 
-async def _recreate(server: str, database: str) -> None:
+async def recreate_database(server: str, database: str) -> None:
     connection = await asyncpg.connect(libpq_url(server))
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
@@ -98,7 +98,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="stepwise-bench-load-") as tmp:
         data_dir = Path(tmp)
         if not args.reuse:
-            asyncio.run(_recreate(server, DATABASE))
+            asyncio.run(recreate_database(server, DATABASE))
         load_demo(url, data_dir)
         service = Service(url, data_dir, free_port())
         try:

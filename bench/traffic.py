@@ -427,7 +427,7 @@ async def drive(
         # the importing school's admin writes its run module; its teachers keep off that one
         importing, teaching = site.schools[-1], site.schools
         for school in teaching:
-            keys = judgement_keys(_teaching_modules(school, importing), rng)
+            keys = judgement_keys(teaching_modules(school, importing), rng)
             workers += [
                 traffic.teacher(school, keys, rng.getrandbits(32))
                 for _ in range(teachers_per_school)
@@ -441,6 +441,6 @@ async def drive(
     return traffic.recorder
 
 
-def _teaching_modules(school: SchoolSite, importing: SchoolSite) -> SchoolSite:
+def teaching_modules(school: SchoolSite, importing: SchoolSite) -> SchoolSite:
     """The school as its teachers write to it: not in the module its imports write."""
     return school if school is not importing else replace(school, modules=school.modules[:-1])
