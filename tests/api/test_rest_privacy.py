@@ -371,7 +371,7 @@ async def test_another_schools_rows_are_untouched_by_an_erasure(
     assert school.id != world.school.id
 
 
-async def test_the_catalogue_sees_the_tables_the_brief_names(runtime: Runtime) -> None:
+async def test_the_catalogue_query_finds_the_tables_known_to_hold_pupils(runtime: Runtime) -> None:
     """The catalogue query itself: the tables holding pupil data today are all found."""
     async with runtime.database.engine.connect() as connection:
         tables = set(await pupil_tables(connection))
