@@ -196,3 +196,30 @@ async def test_entries_are_kept_per_school_under_row_level_security(
         ).scalar_one()
 
     assert seen == 0
+
+
+async def test_the_service_may_scrub_entries_of_its_own_schools_only(
+    database: Database, world: World, other_world: World
+) -> None:
+    """stepwise_scrub_audit runs as the owner (erasure must change entries the service may
+    not), so it checks the caller's scope itself: another school's entries are refused."""
+    row = _judgement_row(world, 0, 0)
+    async with database.unit_of_work(Scope.unrestricted()) as uow:
+        await uow.session.execute(_INSERT_JUDGEMENT, row)
+        await uow.commit()
+    scrub = text("SELECT stepwise_scrub_audit(:school, :ids)")
+    intruder = Scope(frozenset({other_world.school.id}), frozenset({other_world.trust.id}), PATEL)
+    with pytest.raises(DBAPIError, match="outside the caller's scope"):
+        async with database.unit_of_work(intruder) as uow:
+            await uow.session.execute(scrub, {"school": world.school.id, "ids": [row["id"]]})
+    async with database.unit_of_work(_scope(world)) as uow:
+        scrubbed = await uow.session.scalar(scrub, {"school": world.school.id, "ids": [row["id"]]})
+        await uow.commit()
+    assert scrubbed == 1
+    async with database.unit_of_work(Scope.unrestricted()) as uow:
+        changes = await uow.session.scalar(
+            text("SELECT changes FROM audit_entries WHERE school_id = :s AND record_id = :r"),
+            {"s": world.school.id, "r": row["id"]},
+        )
+    assert {"note", "pupil_id"} <= set(changes)  # which fields there were stays
+    assert set(changes.values()) == {"erased"}
