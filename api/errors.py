@@ -228,11 +228,13 @@ def add_exception_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OSError)  # ConnectionError, a subclass, is handled above
     async def os_error(request: Request, error: OSError) -> JSONResponse:
-        return await unexpected(request, error)  # which tells the driver's apart
+        # answered here rather than by the catch-all, which Starlette re-raises to the
+        # server (whose log would print the error's message)
+        return await unexpected(request, error)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        if database_unavailable(error):  # e.g. the socket file gone while PostgreSQL restarts
+        if database_unavailable(error):  # e.g. a dropped connection inside an exception group
             return await unavailable(request, error)
         logger.error(
             "unhandled error (%s): %s",

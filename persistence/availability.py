@@ -19,24 +19,13 @@ _CONNECTION_CLASS = "08"
 #: admin shutdown, crash shutdown, cannot connect now, too many connections
 _UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03", "53300"})
 #: how far down __cause__ / __context__ to look (SQLAlchemy wraps the adapter's error,
-#: which wraps asyncpg's, which may wrap the OSError)
+#: which wraps asyncpg's, which may wrap the ConnectionError)
 _DEPTH = 6
 
 
 def _sqlstate(error: BaseException) -> str | None:
     state = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
     return state if isinstance(state, str) else None
-
-
-def _raised_in_driver(error: BaseException) -> bool:
-    """An OSError from asyncpg itself (its connect reports a missing socket file as a bare
-    FileNotFoundError), not from, say, a report reading a file."""
-    frame = error.__traceback__
-    while frame is not None:
-        if str(frame.tb_frame.f_globals.get("__name__", "")).startswith("asyncpg"):
-            return True
-        frame = frame.tb_next
-    return False
 
 
 def database_unavailable(error: BaseException) -> bool:
@@ -51,10 +40,8 @@ def database_unavailable(error: BaseException) -> bool:
             return True
         if isinstance(seen, DBAPIError) and seen.connection_invalidated:
             return True
-        if isinstance(seen, ConnectionError) or (
-            isinstance(seen, OSError) and _raised_in_driver(seen)
-        ):  # refused, reset, or the Unix socket file gone while the server restarts
-            return True
+        if isinstance(seen, ConnectionError):  # refused or reset (a vanished Unix socket is
+            return True  # turned into a refused connection by persistence.engine)
         state = _sqlstate(seen)
         if state and (state.startswith(_CONNECTION_CLASS) or state in _UNAVAILABLE_STATES):
             return True

@@ -8,12 +8,25 @@ import pytest
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from persistence.availability import database_unavailable
+from persistence.engine import create_engine
+from persistence.settings import DatabaseSettings
 
 
-async def test_a_missing_socket_file_reported_by_the_driver_counts(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError) as raised:
-        await asyncpg.connect(f"postgresql://postgres@/postgres?host={tmp_path}/gone&port=5999")
+async def test_a_missing_socket_file_is_a_refused_connection_which_counts(
+    tmp_path: Path,
+) -> None:
+    """asyncpg reports a vanished Unix socket as a bare FileNotFoundError; the engine's connect
+    hook turns it into the refused connection it is."""
+    url = f"postgresql://postgres@/postgres?host={tmp_path}/gone&port=5999"
+    engine = create_engine(url, DatabaseSettings(url=url))
+    try:
+        with pytest.raises(ConnectionRefusedError) as raised:
+            async with engine.connect():
+                pass
+    finally:
+        await engine.dispose()
 
+    assert isinstance(raised.value.__cause__, FileNotFoundError)
     assert database_unavailable(raised.value)
 
 
