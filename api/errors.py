@@ -34,6 +34,9 @@ from persistence.availability import database_unavailable
 
 logger = logging.getLogger("stepwise.api")
 
+#: what a 503 asks clients to wait, in seconds: REST, GraphQL and /ready alike
+RETRY_AFTER_SECONDS = "2"
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -213,7 +216,7 @@ def add_exception_handlers(app: FastAPI) -> None:
             "unavailable",
             "Service unavailable",
             "the database is busy or not reachable; try again shortly",
-            headers={"Retry-After": "2"},
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
 
     @app.exception_handler(DBAPIError)

@@ -7,6 +7,7 @@ from starlette.responses import Response
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 
+from api.errors import RETRY_AFTER_SECONDS
 from api.graphql.context import Context, get_context
 from api.graphql.errors import UNAVAILABLE
 from api.graphql.schema import build_schema
@@ -30,7 +31,7 @@ class _ObjectBodyRouter(GraphQLRouter[Context, None]):
         """503 with Retry-After when the database could not be reached, as REST answers."""
         if _unavailable(response_data):
             sub_response.status_code = 503
-            sub_response.headers["Retry-After"] = "2"
+            sub_response.headers["Retry-After"] = RETRY_AFTER_SECONDS
         return super().create_response(response_data, sub_response)
 
 

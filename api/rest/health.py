@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from api.dependencies import RuntimeDep
+from api.errors import RETRY_AFTER_SECONDS
 
 router = APIRouter(tags=["health"])
 
@@ -42,6 +43,6 @@ async def ready(runtime: RuntimeDep) -> dict[str, str] | JSONResponse:
             await connection.execute(text("SELECT 1"))
     except Exception:  # readiness must answer, whatever the failure
         return JSONResponse(
-            {"status": "unavailable"}, status_code=503, headers={"Retry-After": "2"}
+            {"status": "unavailable"}, status_code=503, headers={"Retry-After": RETRY_AFTER_SECONDS}
         )
     return {"status": "ready"}
