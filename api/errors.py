@@ -5,6 +5,7 @@ request validation      -> 422 with one {field, reason} per problem
 missing If-Match        -> 428
 bad or missing token    -> 401 with WWW-Authenticate
 database unavailable    -> 503 with Retry-After (also: no pooled connection in time)
+statement timeout       -> 503 with Retry-After, saying the request asked too much at a time
 anything else           -> 500, logged with its correlation id, nothing leaked
 """
 
@@ -30,7 +31,7 @@ from domain.errors import (
 )
 from domain.retention import RetentionHeld
 from domain.services.identity import AuthenticationFailed
-from persistence.availability import database_unavailable
+from persistence.availability import database_unavailable, statement_timed_out
 
 logger = logging.getLogger("stepwise.api")
 
@@ -219,10 +220,26 @@ def add_exception_handlers(app: FastAPI) -> None:
             headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
 
+    async def timed_out(request: Request, error: Exception) -> JSONResponse:
+        logger.warning(
+            "statement timeout (%s): %s", request.state.correlation_id, type(error).__name__
+        )
+        return problem_response(
+            request,
+            503,
+            "timeout",
+            "Service unavailable",
+            "the database stopped this request for taking too long: ask for less at a time"
+            " (one school, a shorter period), or try again when the service is less busy",
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
+        )
+
     @app.exception_handler(DBAPIError)
     async def database_error(request: Request, error: DBAPIError) -> JSONResponse:
         if database_unavailable(error):  # restarting, refusing, or the connection dropped
             return await unavailable(request, error)
+        if statement_timed_out(error):
+            return await timed_out(request, error)
         # never exc_info: a database error's message quotes the values it refused
         logger.error("database error (%s): %s", request.state.correlation_id, described(error))
         return problem_response(
@@ -239,6 +256,8 @@ def add_exception_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         if database_unavailable(error):  # e.g. a dropped connection inside an exception group
             return await unavailable(request, error)
+        if statement_timed_out(error):  # e.g. one part of a trust-wide analysis
+            return await timed_out(request, error)
         logger.error(
             "unhandled error (%s): %s",
             getattr(request.state, "correlation_id", "-"),

@@ -23,7 +23,7 @@ from domain.errors import (
     PermissionDenied,
     StaleVersion,
 )
-from persistence.availability import database_unavailable
+from persistence.availability import database_unavailable, statement_timed_out
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -40,6 +40,11 @@ CODES: dict[type[DomainError], str] = {
 #: extensions.code of an error the client should retry after Retry-After
 UNAVAILABLE = "SERVICE_UNAVAILABLE"
 UNAVAILABLE_MESSAGE = "the database is busy or not reachable; try again shortly"
+#: extensions.code of a field the database stopped at its statement timeout
+TIMED_OUT = "TIMED_OUT"
+TIMED_OUT_MESSAGE = (
+    "the database stopped this for taking too long: ask for less at a time, or try again later"
+)
 
 
 def _code(error: DomainError) -> str:
@@ -63,8 +68,8 @@ class DomainErrorCodes(MaskErrors):
         original = error.original_error
         if original is None or isinstance(original, DomainError):
             return False
-        if database_unavailable(original):
-            return False  # replaced by UNAVAILABLE_MESSAGE below: the driver's text never shown
+        if database_unavailable(original) or statement_timed_out(original):
+            return False  # replaced by a message below: the driver's text is never shown
         return not (isinstance(original, GraphQLError) and error.path is None)
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
@@ -79,6 +84,15 @@ class DomainErrorCodes(MaskErrors):
                     error.positions,
                     error.path,
                     extensions={"code": UNAVAILABLE},
+                )
+            elif original is not None and statement_timed_out(original):
+                error = GraphQLError(
+                    TIMED_OUT_MESSAGE,
+                    error.nodes,
+                    error.source,
+                    error.positions,
+                    error.path,
+                    extensions={"code": TIMED_OUT},
                 )
             elif isinstance(original, DomainError):
                 extensions: dict[str, object] = {"code": _code(original)}

@@ -2,13 +2,21 @@
 
 import uuid
 
+import httpx
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
+from api.app import create_app
 from api.runtime import Runtime
+from api.settings import ApiSettings
 from domain.progress import DIMENSIONS, AssessmentPoint, GroupCounts
 from persistence.analytics.partitions import Partitions
+from persistence.availability import database_unavailable, statement_timed_out
 from persistence.database import Database
+from persistence.engine import create_engine
 from persistence.scope import Scope
+from persistence.settings import DatabaseSettings
 from tests.api.progress_support import Tracker
 
 YEAR = "2023/24"
@@ -80,3 +88,55 @@ def test_schools_are_split_into_disjoint_parts_covering_them_all() -> None:
     assert len(parts) == 3
     assert sorted(s for part in parts for s in part) == sorted(schools)
     assert partitions.split(schools[:1]) == [(schools[0],)]
+
+
+async def _part_that_times_out(database: Database, runtime: Runtime) -> BaseException:
+    """A two-part count in which one part runs past a 200 ms statement timeout."""
+    schools = await _trust_of_three_schools(runtime)
+    scope = Scope(frozenset(s.school.id for s in schools), frozenset({schools[0].trust.id}))
+    url = database.url
+    impatient = create_engine(url, DatabaseSettings(url=url, statement_timeout_ms=200))
+    try:
+        async with database.unit_of_work(scope) as uow:
+            await uow.session.execute(text("SELECT 1"))
+            with pytest.raises(DBAPIError) as raised:
+                await Partitions(impatient, 2).fetch_all(
+                    uow.session,
+                    scope,
+                    [(text("SELECT 1"), {}), (text("SELECT pg_sleep(2)"), {})],
+                )
+    finally:
+        await impatient.dispose()
+    return raised.value
+
+
+async def test_a_part_that_times_out_is_raised_as_itself_and_told_as_a_timeout(
+    database: Database, runtime: Runtime
+) -> None:
+    """Regression: the part's cause is the group that holds the part; the availability walk
+    went round that loop until RecursionError, so the request became a 500."""
+    failed = await _part_that_times_out(database, runtime)
+
+    assert isinstance(failed.__cause__, ExceptionGroup)
+    assert failed in failed.__cause__.exceptions  # the loop the walk must survive
+    assert statement_timed_out(failed)
+    assert not database_unavailable(failed)
+
+
+async def test_a_part_that_times_out_is_answered_503_timeout_over_http(
+    settings: ApiSettings, database: Database, runtime: Runtime
+) -> None:
+    app = create_app(settings, database)
+
+    async def count_in_parts() -> None:
+        raise await _part_that_times_out(database, runtime)
+
+    app.add_api_route("/test/count-in-parts", count_in_parts)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://stepwise.test") as client:
+        response = await client.get("/test/count-in-parts")
+
+    assert response.status_code == 503, response.text
+    assert response.headers["retry-after"]
+    assert response.json()["type"] == "urn:stepwise:problem:timeout"
+    assert "too long" in response.json()["detail"]

@@ -7,7 +7,7 @@ import asyncpg
 import pytest
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from persistence.availability import database_unavailable
+from persistence.availability import database_unavailable, statement_timed_out
 from persistence.engine import create_engine
 from persistence.settings import DatabaseSettings
 
@@ -50,3 +50,24 @@ def test_postgresql_saying_it_is_starting_or_stopping_counts_but_a_constraint_do
     assert database_unavailable(asyncpg.AdminShutdownError("terminating connection"))
     assert database_unavailable(asyncpg.ConnectionDoesNotExistError("closed mid-operation"))
     assert not database_unavailable(asyncpg.UniqueViolationError("duplicate key"))
+
+
+def test_a_part_whose_cause_is_the_group_holding_it_is_walked_once() -> None:
+    """How persistence.analytics.partitions raises a failed part: `raise part from group`."""
+    part = ValueError("a part failed")
+    group = ExceptionGroup("parts", [part])
+    part.__cause__ = group
+
+    assert not database_unavailable(part)
+    assert not statement_timed_out(part)
+
+
+def test_a_statement_timeout_is_told_apart_from_an_outage() -> None:
+    cancelled = asyncpg.QueryCanceledError("canceling statement due to statement timeout")
+    group = ExceptionGroup("parts", [cancelled])
+    cancelled.__cause__ = group
+
+    assert statement_timed_out(cancelled)
+    assert statement_timed_out(group)
+    assert not database_unavailable(cancelled)
+    assert not statement_timed_out(asyncpg.UniqueViolationError("duplicate key"))
