@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import suppress
 from datetime import date
 from typing import Literal
@@ -21,11 +21,15 @@ import anyio
 from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
+from api.spreadsheet_cells import TRIGGERS, neutralised
 from domain.services.exports import Export, Row
 
 logger = logging.getLogger("stepwise.api")
 
 Format = Literal["csv", "ndjson"]
+
+#: a text cell beginning otherwise is never changed (checked first, for speed)
+_FIRST_CHARACTERS = frozenset((*TRIGGERS, "'"))
 
 MEDIA_TYPES: dict[Format, str] = {
     "csv": "text/csv; charset=utf-8",
@@ -34,32 +38,42 @@ MEDIA_TYPES: dict[Format, str] = {
 
 
 def csv_chunks(export: Export) -> AsyncIterator[bytes]:
-    """The header row, then one chunk per batch; true/false for flags, empty for none."""
+    """The header row, then one chunk per batch; true/false for flags, empty for none, and
+    text a spreadsheet would run as a formula made inert (api/spreadsheet_cells.py)."""
 
     async def chunks() -> AsyncIterator[bytes]:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(export.columns)
         yield buffer.getvalue().encode()
-        flags = sorted(export.booleans)
+        flags, texts = sorted(export.booleans), sorted(export.texts)
         async for batch in export.batches:
             buffer.seek(0)
             buffer.truncate()
-            writer.writerows(_with_flags(batch, flags) if flags else batch)
+            writer.writerows(_spreadsheet_rows(batch, flags, texts))
             yield buffer.getvalue().encode()
 
     return chunks()
 
 
-def _with_flags(batch: Sequence[Row], flags: list[int]) -> list[list[object]]:
-    rows = []
+def _spreadsheet_rows(
+    batch: Sequence[Row], flags: list[int], texts: list[int]
+) -> Iterator[Sequence[object]]:
+    """Each row as a spreadsheet should read it; a row needing no change is passed on as is."""
     for row in batch:
-        cells = list(row)
+        cells: list[object] | None = None
         for i in flags:
-            if cells[i] is not None:
-                cells[i] = "true" if cells[i] else "false"
-        rows.append(cells)
-    return rows
+            if row[i] is not None:
+                cells = cells or list(row)
+                cells[i] = "true" if row[i] else "false"
+        for i in texts:
+            value = row[i]
+            if value and isinstance(value, str) and value[0] in _FIRST_CHARACTERS:
+                safe = neutralised(value)
+                if safe is not value:
+                    cells = cells or list(row)
+                    cells[i] = safe
+        yield row if cells is None else cells
 
 
 def ndjson_chunks(export: Export) -> AsyncIterator[bytes]:

@@ -4,7 +4,8 @@ Nothing holds the whole body: bytes are decoded incrementally (UTF-8, with or wi
 byte-order mark, as Excel's "CSV UTF-8" writes), split into records (a CSV record may span
 lines inside quotes) and parsed one at a time. A damaged file (not UTF-8, a row with the
 wrong number of fields, a quote left open at the end, a line that is not a JSON object)
-raises domain.imports.FileProblem with its line.
+raises domain.imports.FileProblem with its line. A CSV cell's leading quote that an export
+added to keep a spreadsheet from running it (api/spreadsheet_cells.py) is taken off again.
 """
 
 import codecs
@@ -15,6 +16,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Literal
 
 from api.errors import ApiProblem
+from api.spreadsheet_cells import restored
 from domain.imports import FileProblem
 
 Format = Literal["csv", "ndjson"]
@@ -115,7 +117,7 @@ class Upload:
                         " the file is damaged or cut off here",
                         "columns",
                     )
-                yield line, dict(zip(headings, values, strict=True))
+                yield line, dict(zip(headings, (restored(v) for v in values), strict=True))
             return
         async for line, text in self._iterator:
             try:

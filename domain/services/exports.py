@@ -17,6 +17,7 @@ from typing import get_args, get_type_hints
 from domain.access import Permission, Principal
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.exports import (
+    PSEUDONYM_COLUMN,
     PSEUDONYMISED_OUT,
     RECORDS,
     ExportFilter,
@@ -42,6 +43,8 @@ class Export:
     columns: tuple[str, ...]
     #: indexes of the columns holding true/false (written as such in CSV)
     booleans: frozenset[int]
+    #: indexes of the columns holding text (a CSV writer may need to make these safe)
+    texts: frozenset[int]
     batches: AsyncGenerator[Sequence[Row], None]
 
 
@@ -76,7 +79,13 @@ async def open_export(
             rows = _pseudonymised(rows, request.resource, pseudonymiser)
         columns = columns_of(request.resource, masked)
         async with aclosing(rows):
-            yield Export(request.resource, columns, _booleans(request.resource, columns), rows)
+            yield Export(
+                request.resource,
+                columns,
+                _columns_of_type(request.resource, columns, bool),
+                _columns_of_type(request.resource, columns, str),
+                rows,
+            )
 
 
 async def _schools(
@@ -109,7 +118,13 @@ async def _pseudonymised(
             yield [(token(row[pupil]), *pick(row)) for row in batch]
 
 
-def _booleans(resource: ExportResource, columns: tuple[str, ...]) -> frozenset[int]:
+def _columns_of_type(
+    resource: ExportResource, columns: tuple[str, ...], kind: type
+) -> frozenset[int]:
+    """Indexes of the columns whose values are `kind` (or `kind | None`); the pseudonym that
+    leads a pseudonymised export is text."""
     hints = get_type_hints(RECORDS[resource])
-    flags = {name for name, hint in hints.items() if hint is bool or bool in get_args(hint)}
-    return frozenset(i for i, name in enumerate(columns) if name in flags)
+    named = {name for name, hint in hints.items() if hint is kind or kind in get_args(hint)}
+    if kind is str:
+        named.add(PSEUDONYM_COLUMN)
+    return frozenset(i for i, name in enumerate(columns) if name in named)

