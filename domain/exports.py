@@ -157,7 +157,7 @@ RECORDS: dict[ExportResource, type[ExportRecord]] = {
 #: what a pseudonymised export leaves out: whatever names the pupil, and free text that may
 PSEUDONYMISED_OUT = frozenset(
     {"upn", "mis_id", "forename", "surname", "date_of_birth", "stepwise_pupil_id"}
-    | {"note", "rationale"}
+    | {"note", "rationale", "assessor", "provider"}
 )
 PSEUDONYM_COLUMN = "pseudonym"
 

@@ -4,7 +4,8 @@ Every resource the feed carries is read with READ_ROSTER through the REST API (t
 and get endpoints of pupils, judgements, targets, attendance marks, qualifications and
 destinations), so the feed asks the same. Rows come only from the caller's schools, and
 pupils, judgements and targets are shown as the REST API shows them to this caller
-(pseudonymised for analysts: no names, notes or rationales).
+(pseudonymised for analysts: no names and no free text: notes, rationales, assessors,
+moderators, evidence links, reasons or destination providers).
 """
 
 import uuid
@@ -21,12 +22,13 @@ from domain.changes import (
     ChangeQuery,
     FeedPosition,
 )
+from domain.destination import Destination
 from domain.errors import invalid
 from domain.judgement import Judgement
 from domain.ports import UnitOfWork
 from domain.privacy import Pseudonymiser, view_of
 from domain.pupil import Pupil
-from domain.services import judgements, targets
+from domain.services import destinations, judgements, targets
 from domain.services.references import require_filter_scope
 from domain.target import Target
 
@@ -76,4 +78,6 @@ def _as_seen_by(change: Change, actor: Principal, pseudonymiser: Pseudonymiser) 
         return replace(change, item=judgements.as_seen_by(change.item, actor))
     if isinstance(change.item, Target):
         return replace(change, item=targets.as_seen_by(change.item, actor))
+    if isinstance(change.item, Destination):
+        return replace(change, item=destinations.as_seen_by(change.item, actor))
     return change

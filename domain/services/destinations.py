@@ -1,7 +1,7 @@
 """Use cases for leavers' destinations."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from domain.access import Permission, Principal
@@ -100,12 +100,21 @@ async def delete_destination(
         await uow.commit()
 
 
+def as_seen_by(destination: Destination, actor: Principal) -> Destination:
+    """Pseudonymised callers (trust analysts) get the category but not the provider: a college
+    or employer's name, typed by the school, can single a leaver out."""
+    return replace(destination, provider="") if actor.pseudonymised else destination
+
+
 async def get_destination(
     uow: UnitOfWork, actor: Principal, destination_id: uuid.UUID
 ) -> Destination:
     actor.require(Permission.READ_ROSTER)
     async with uow:
-        return found(await uow.destinations.get(destination_id), "destination", destination_id)
+        destination = found(
+            await uow.destinations.get(destination_id), "destination", destination_id
+        )
+    return as_seen_by(destination, actor)
 
 
 async def list_destinations(
@@ -114,4 +123,5 @@ async def list_destinations(
     actor.require(Permission.READ_ROSTER)
     async with uow:
         await require_filter_scope(uow, actor, school_id=filter.school_id, pupil_id=filter.pupil_id)
-        return await uow.destinations.matching(filter, page)
+        result = await uow.destinations.matching(filter, page)
+    return Page([as_seen_by(d, actor) for d in result.items], result.next_after)

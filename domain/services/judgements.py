@@ -190,14 +190,32 @@ async def delete_judgement(
 
 
 def as_seen_by(judgement: Judgement, actor: Principal) -> Judgement:
-    """Pseudonymised callers (trust analysts) get no note: free text about a pupil can name
-    them, as the exports and the pupil report already know."""
-    return replace(judgement, note="") if actor.pseudonymised else judgement
+    """Pseudonymised callers (trust analysts) get no free text: a note, an assessor's or
+    moderator's name as typed, or an evidence link can name the pupil ("talked to Zyxfore's
+    mum"), as the exports and the pupil report already know."""
+    if not actor.pseudonymised:
+        return judgement
+    return replace(
+        judgement,
+        note="",
+        assessor="",
+        evidence=[],
+        moderation=replace(judgement.moderation, moderator=None),
+    )
 
 
 def revision_as_seen_by(revision: JudgementRevision, actor: Principal) -> JudgementRevision:
-    """A previous state, with its note blank for pseudonymised callers (see `as_seen_by`)."""
-    return replace(revision, note="") if actor.pseudonymised else revision
+    """A previous state, without its free text for pseudonymised callers (see `as_seen_by`),
+    the reason for the change included."""
+    if not actor.pseudonymised:
+        return revision
+    return replace(
+        revision,
+        note="",
+        assessor="",
+        reason="",
+        moderation=replace(revision.moderation, moderator=None),
+    )
 
 
 async def get_judgement(uow: UnitOfWork, actor: Principal, judgement_id: uuid.UUID) -> Judgement:

@@ -138,9 +138,18 @@ async def revise_target(
 
 
 def as_seen_by(target: Target, actor: Principal) -> Target:
-    """Pseudonymised callers (trust analysts) get no rationale: free text about a pupil can
-    name them, as the exports already know."""
-    return replace(target, rationale="") if actor.pseudonymised else target
+    """Pseudonymised callers (trust analysts) get no rationale and no reasons for its changes:
+    free text about a pupil can name them, as the exports already know."""
+    if not actor.pseudonymised:
+        return target
+    return replace(target, rationale="", history=history_as_seen_by(target.history, actor))
+
+
+def history_as_seen_by(history: list[TargetRevision], actor: Principal) -> list[TargetRevision]:
+    """A target's changes, each reason blank for pseudonymised callers (see `as_seen_by`)."""
+    if not actor.pseudonymised:
+        return history
+    return [replace(revision, reason="") for revision in history]
 
 
 async def get_target(uow: UnitOfWork, actor: Principal, target_id: uuid.UUID) -> Target:
@@ -159,7 +168,7 @@ async def target_history(
         chain = (await uow.targets.chains([target_id])).get(target_id, [])
         if not chain:
             return found(None, "target", target_id)
-    return chain_history(chain)
+    return history_as_seen_by(chain_history(chain), actor)
 
 
 async def list_targets(

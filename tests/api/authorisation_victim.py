@@ -14,6 +14,7 @@ from api.runtime import Runtime
 from domain.access import Permission, Principal, Role
 from domain.calendar import AcademicYear
 from domain.destination import DestinationCategory
+from domain.judgement import Judgement, ModerationState
 from domain.progress import ModelKind
 from domain.qualification import QualificationKind, QualificationLevel
 from domain.services import (
@@ -30,7 +31,7 @@ from domain.services import (
     targets,
 )
 from domain.services.unset import UNSET
-from domain.target import OutcomeSource
+from domain.target import OutcomeRating, OutcomeSource, Target, Term
 from tests.factories import PASSWORD, World
 
 #: The table's columns: who calls. `other_school` is the school admin of the other school in
@@ -58,6 +59,8 @@ class Victim:
     judgement_id: uuid.UUID
     target_id: uuid.UUID
     second_target_id: uuid.UUID
+    #: records GraphQL's mutations change, each still at version 1 (REST changes the others)
+    graphql_ids: dict[str, uuid.UUID]
     outcome_id: uuid.UUID
     destination_id: uuid.UUID
     model_id: uuid.UUID
@@ -83,6 +86,7 @@ class Victim:
             "judgement_id": str(self.judgement_id),
             "target_id": str(self.target_id),
             "second_target_id": str(self.second_target_id),
+            **{f"graphql_{name}": str(key) for name, key in self.graphql_ids.items()},
             "outcome_id": str(self.outcome_id),
             "destination_id": str(self.destination_id),
             "model_id": str(self.model_id),
@@ -122,6 +126,34 @@ class Victim:
         return [m for m in found if m]
 
 
+async def _judgement(runtime: Runtime, world: World, module: int) -> Judgement:
+    """A judgement of the second pupil on the second strand at module `module`, version 1."""
+    return await judgements.record_judgement(
+        runtime.system_uow(),
+        Principal.system(),
+        judgements.RecordJudgement(
+            world.pupils[1].id,
+            world.framework.strands[1].id,
+            world.modules[module].id,
+            world.framework.steps[2].id,
+        ),
+    )
+
+
+async def _target(runtime: Runtime, world: World, year: int) -> Target:
+    """A target of the second pupil on the first strand for `year`, version 1."""
+    return await targets.set_target(
+        runtime.system_uow(),
+        Principal.system(),
+        targets.SetTarget(
+            world.pupils[1].id,
+            world.framework.strands[0].id,
+            AcademicYear(year),
+            world.framework.steps[4].id,
+        ),
+    )
+
+
 def _letters() -> str:
     return "".join(secrets.choice(string.ascii_lowercase) for _ in range(8))
 
@@ -135,6 +167,12 @@ async def build_victim(runtime: Runtime, stranger: World) -> Victim:
     note, corrected_note = f"Note-{word}", f"Corrected-{word}"
     rationale, outcome_text = f"Rationale-{word}", f"Outcome-{word}"
     mis_id = f"MIS-{word}"
+    # free text that can name a pupil, in every field that holds some (issue 13: a moderator
+    # field "talked to Zyxfore's mum" came back whole to an analyst)
+    assessor, moderator = f"Assessor-{word}", f"Moderator-{word}"
+    evidence, correction = f"https://evidence.example/{word}", f"Correction-{word}"
+    revision, provider = f"Revision-{word}", f"Provider-{word}"
+    evaluation_note = f"Evaluation-{word}"
     # names no other text could contain by chance (a cursor, a pseudonym), so a scan is exact
     world.pupils = [
         await pupils.update_pupil(
@@ -159,15 +197,23 @@ async def build_victim(runtime: Runtime, stranger: World) -> Victim:
             world.modules[0].id,
             world.framework.steps[2].id,
             assessed_on=date(2023, 10, 1),
-            assessor="Ms Patel",
+            assessor=assessor,
             note=note,
+            evidence=[evidence],
         ),
     )
-    # corrected once, so its history holds a note too
-    await judgements.correct_judgement(
+    # corrected once, so its history holds a note and a reason too, then moderated
+    corrected = await judgements.correct_judgement(
         uow(),
         system,
-        judgements.CorrectJudgement(judgement.id, None, "typo", note=corrected_note),
+        judgements.CorrectJudgement(judgement.id, None, correction, note=corrected_note),
+    )
+    await judgements.moderate_judgement(
+        uow(),
+        system,
+        judgements.ModerateJudgement(
+            judgement.id, corrected.version, ModerationState.AGREED, moderator=moderator
+        ),
     )
     target = await targets.set_target(
         uow(),
@@ -191,6 +237,18 @@ async def build_victim(runtime: Runtime, stranger: World) -> Victim:
             world.framework.steps[4].id,
         ),
     )
+    # revised, so the target's history holds a reason; REST's calls aim at the successor
+    target = await targets.revise_target(
+        uow(),
+        system,
+        targets.ReviseTarget(target.id, target.version, world.framework.steps[5].id, revision),
+    )
+    graphql_ids = {
+        "correct_judgement": (await _judgement(runtime, world, 1)).id,
+        "moderate_judgement": (await _judgement(runtime, world, 2)).id,
+        "change_target_status": (await _target(runtime, world, 2023)).id,
+        "revise_target": (await _target(runtime, world, 2024)).id,
+    }
     outcome = await outcomes.set_outcome_target(
         uow(),
         system,
@@ -198,11 +256,18 @@ async def build_victim(runtime: Runtime, stranger: World) -> Victim:
             world.pupil.id, OutcomeSource.EHCP, "Communication", outcome_text
         ),
     )
+    await outcomes.evaluate_outcome(
+        uow(),
+        system,
+        outcomes.EvaluateOutcome(
+            outcome.id, AcademicYear(2023), Term.AUTUMN, OutcomeRating.PARTLY_MET, evaluation_note
+        ),
+    )
     destination = await destinations.record_destination(
         uow(),
         system,
         destinations.RecordDestination(
-            world.pupils[1].id, date(2024, 7, 19), DestinationCategory.FE_COLLEGE
+            world.pupils[1].id, date(2024, 7, 19), DestinationCategory.FE_COLLEGE, provider=provider
         ),
     )
     model = await progress_models.create_model(
@@ -286,6 +351,7 @@ async def build_victim(runtime: Runtime, stranger: World) -> Victim:
         judgement.id,
         target.id,
         second_target.id,
+        graphql_ids,
         outcome.id,
         destination.id,
         model.id,
@@ -296,7 +362,10 @@ async def build_victim(runtime: Runtime, stranger: World) -> Victim:
         spare_framework.id,
         client,
         mis_id,
-        [note, corrected_note, rationale, outcome_text],
+        [
+            *(note, corrected_note, rationale, outcome_text, assessor, moderator, evidence),
+            *(correction, revision, provider, evaluation_note),
+        ],
     )
     issue = runtime.tokens.issue
     victim.tokens = {

@@ -9,11 +9,13 @@ id or free text in any answer to a trust analyst (API3: they see pupils by pseud
 """
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from api.graphql.schema import build_schema
 from api.runtime import Runtime
 from tests.api.authorisation_calls import (
     call_graphql,
@@ -32,7 +34,13 @@ from tests.api.authorisation_table import (
     rest_operations,
 )
 from tests.api.authorisation_victim import CALLERS, INTRUDERS, Victim, build_victim
+from tests.api.string_fields import FREE_TEXT, IDENTIFYING, NAME_OR_PSEUDONYM, STRING_FIELDS
+from tests.api.string_walk import blank, graphql_strings, rest_strings
 from tests.factories import World
+
+GRAPHQL = build_schema()._schema
+#: what every pseudonym begins with (domain.privacy.Pseudonymiser)
+PSEUDONYM_PREFIX = "P-"
 
 #: Cells that refuse: the answer must carry nothing of school A.
 REFUSALS = frozenset({"401", "403", "404", "422-ref"})
@@ -89,9 +97,10 @@ def test_rows_printed_for_a_new_operation_fail_until_classified(tmp_path: Path) 
 
 @pytest.mark.parametrize("caller", CALLERS)
 async def test_every_operation_answers_the_caller_as_the_table_says(
-    client: httpx.AsyncClient, runtime: Runtime, stranger: World, caller: str
+    client: httpx.AsyncClient, runtime: Runtime, stranger: World, caller: str, app: FastAPI
 ) -> None:
     victim = await build_victim(runtime, stranger)
+    openapi = app.openapi()
     token = victim.tokens.get(caller)  # the anonymous caller has none
     rows = load()
     graphql = {op for op in rows if op.startswith(("query ", "mutation "))}
@@ -110,4 +119,34 @@ async def test_every_operation_answers_the_caller_as_the_table_says(
         masked = caller == "trust_analyst"
         if masked and (shown := [m for m in victim.personal if m in text]):
             failures.append(f"{operation}: shows a pseudonymised caller {shown}")
+        if (
+            masked
+            and outcome == "ok"
+            and (fields := _sensitive_shown(openapi, operation, response))
+        ):
+            failures.append(f"{operation}: shows a pseudonymised caller {fields}")
     assert failures == [], "\n".join(failures)
+
+
+def _sensitive_shown(
+    openapi: dict[str, Any], operation: str, response: httpx.Response
+) -> list[str]:
+    """Fields tests/api/string_fields.py calls identifying or free text that are not blank in
+    an answer, read along the answer's own schema (REST) or type (GraphQL)."""
+    verb, name = operation.split(" ", 1)
+    if not response.headers.get("content-type", "").startswith("application/json"):
+        return []
+    body = response.json()
+    if verb in ("query", "mutation"):
+        root = GRAPHQL.query_type if verb == "query" else GRAPHQL.mutation_type
+        found = graphql_strings(GRAPHQL, body.get("data"), root)
+    else:
+        found = rest_strings(openapi, verb, name, response.status_code, body)
+    shown = set()
+    for field, value in found:
+        kind = STRING_FIELDS.get(field)
+        if kind in (IDENTIFYING, FREE_TEXT) and not blank(value):
+            shown.add(field)
+        if kind is NAME_OR_PSEUDONYM and not str(value).startswith(PSEUDONYM_PREFIX):
+            shown.add(field)
+    return sorted(shown)
