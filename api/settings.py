@@ -5,6 +5,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.access import Role
 from persistence.settings import DatabaseSettings, default_data_dir
 
 PLACEHOLDERS = {"changeme", "change-me", "secret", "password", "stepwise"}
@@ -35,6 +36,19 @@ class ApiSettings(BaseSettings):
     #: Run migrations when the app starts on a database it opens itself (not when one is given).
     migrate_on_start: bool = True
     graphql_max_depth: int = 10
+    #: The most one GraphQL operation may cost, per role (api/graphql/cost.py says how a cost
+    #: is worked out). A role left out gets the lowest of these.
+    graphql_budgets: dict[Role, int] = Field(
+        default_factory=lambda: {
+            Role.TEACHER: 25_000,
+            Role.SCHOOL_ADMIN: 25_000,
+            Role.TRUST_ADMIN: 100_000,
+            Role.TRUST_ANALYST: 100_000,
+            Role.INTEGRATION: 100_000,
+        }
+    )
+    #: Seconds one GraphQL operation may run before it is stopped and answered with an error.
+    graphql_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     #: National attendance % that school reports compare with. 87.0: state-funded special
     #: schools' overall absence was about 13% in the DfE's "Pupil absence in schools in
     #: England" (2022/23 and 2023/24), the "87% for SEN schools" seed 000 quotes.

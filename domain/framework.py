@@ -13,6 +13,12 @@ from itertools import pairwise
 
 from domain.errors import Problem
 
+#: the most strands one framework has (the widest seed framework has a dozen)
+MAX_STRANDS = 100
+#: the most steps one scale has (Brook's K1.1..K8.6 is 48); a scale's steps are a list that
+#: readers (GraphQL among them) take whole, so it is bounded here
+MAX_STEPS = 500
+
 
 @dataclass(frozen=True, slots=True)
 class Step:
@@ -75,6 +81,10 @@ class Framework:
             found.append(Problem("strands", "a framework needs at least one strand", "required"))
         if len(self.steps) < 2:
             found.append(Problem("steps", "a scale needs at least two steps", "required"))
+        if len(self.strands) > MAX_STRANDS:
+            found.append(Problem("strands", f"at most {MAX_STRANDS} strands", "too_many"))
+        if len(self.steps) > MAX_STEPS:
+            found.append(Problem("steps", f"a scale has at most {MAX_STEPS} steps", "too_many"))
         found += _unique("strands", "code", [s.code for s in self.strands])
         found += _unique("strands", "name", [s.name for s in self.strands])
         found += _unique("steps", "code", [s.code for s in self.steps])

@@ -13,6 +13,9 @@ from datetime import date, datetime
 
 from domain.errors import Problem
 
+#: the most evidence links one judgement holds
+MAX_EVIDENCE = 50
+
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\Z", re.IGNORECASE)  # \Z: no trailing newline
 
 
@@ -133,8 +136,8 @@ class Judgement:
             found.append(Problem("assessor", "must not be blank", "blank"))
         if len(self.note) > 4000:
             found.append(Problem("note", "at most 4000 characters", "too_long"))
-        if len(self.evidence) > 50:
-            found.append(Problem("evidence", "at most 50 links", "too_many"))
+        if len(self.evidence) > MAX_EVIDENCE:
+            found.append(Problem("evidence", f"at most {MAX_EVIDENCE} links", "too_many"))
         for i, link in enumerate(self.evidence):
             if not _URL.match(link) or len(link) > 2000:
                 found.append(Problem(f"evidence[{i}]", "evidence links are http(s) URLs", "url"))

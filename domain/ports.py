@@ -129,6 +129,9 @@ class JudgementRepository(Protocol):
     async def for_pupils(
         self, pupil_ids: Sequence[uuid.UUID], module_id: uuid.UUID | None = None
     ) -> dict[uuid.UUID, list[Judgement]]: ...
+    async def pages_for_pupils(
+        self, pupil_ids: Sequence[uuid.UUID], filter: JudgementFilter, page: PageRequest
+    ) -> dict[uuid.UUID, Page[Judgement]]: ...
 
 
 class TargetRepository(Protocol):
@@ -142,6 +145,9 @@ class TargetRepository(Protocol):
     async def chains(self, target_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Target]]: ...
     async def matching(self, filter: TargetFilter, page: PageRequest) -> Page[Target]: ...
     async def for_pupils(self, pupil_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Target]]: ...
+    async def pages_for_pupils(
+        self, pupil_ids: Sequence[uuid.UUID], filter: TargetFilter, page: PageRequest
+    ) -> dict[uuid.UUID, Page[Target]]: ...
 
 
 class OutcomeTargetRepository(Protocol):

@@ -18,7 +18,7 @@ import copy
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol, Self, TypeVar
 
@@ -830,6 +830,11 @@ class FakeJudgementRepository(_Repository):
             grouped[j.pupil_id].append(copy.deepcopy(j))
         return grouped
 
+    async def pages_for_pupils(
+        self, pupil_ids: Sequence[uuid.UUID], filter: JudgementFilter, page: PageRequest
+    ) -> dict[uuid.UUID, Page[Judgement]]:
+        return {p: await self.matching(replace(filter, pupil_id=p), page) for p in pupil_ids}
+
 
 # --- targets ------------------------------------------------------------------------
 
@@ -950,6 +955,11 @@ class FakeTargetRepository(_Repository):
         for x in self._hydrate(rows):
             grouped[x.pupil_id].append(x)
         return grouped
+
+    async def pages_for_pupils(
+        self, pupil_ids: Sequence[uuid.UUID], filter: TargetFilter, page: PageRequest
+    ) -> dict[uuid.UUID, Page[Target]]:
+        return {p: await self.matching(replace(filter, pupil_id=p), page) for p in pupil_ids}
 
 
 class FakeOutcomeTargetRepository(_Repository):

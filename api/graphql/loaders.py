@@ -1,15 +1,16 @@
 """Data loaders, one per relation, built per request. Each batch runs in its own unit of work,
 so concurrently resolved fields never share a session, and calls a batch use case.
 
-A pupil's judgements and targets share one loader. Both relations are then fetched in the
-same dispatch and arrive together, so the steps, strands and modules they refer to are
-requested in the same event-loop tick and load in one batch each. With two loaders the two
-replies arrived in either order, and whether the steps loaded in one batch or two depended
-on timing: the statement count of a query is now fixed by its shape alone.
+A pupil's judgements and targets are connections: each loader key carries the filter and page
+the field asked for, and each distinct one is a single statement for all the pupils (a page per
+pupil, never more). Both relations share one loader, so they are fetched in the same dispatch
+and arrive together, and the steps, strands and modules they refer to are requested in the
+same event-loop tick and load in one batch each. With two loaders the two replies arrived in
+either order, and whether the steps loaded in one batch or two depended on timing: the
+statement count of a query is now fixed by its shape alone.
 """
 
 import asyncio
-import enum
 import uuid
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from typing import Any, TypeVar
@@ -19,9 +20,11 @@ from strawberry.dataloader import DataLoader
 from api.runtime import Runtime
 from domain.access import Principal
 from domain.calendar import Module
+from domain.filters import JudgementFilter, TargetFilter
 from domain.framework import Framework, Step, Strand
 from domain.judgement import Judgement, JudgementRevision
 from domain.organisation import School
+from domain.paging import Page, PageRequest
 from domain.ports import UnitOfWork
 from domain.privacy import PupilView
 from domain.progress import AssessmentPoint, ProgressFact
@@ -36,18 +39,18 @@ def _by_id(items: Sequence[Any], keys: Sequence[uuid.UUID]) -> list[Any]:
     return [found.get(key) for key in keys]
 
 
-class _OfPupil(enum.Enum):
-    """The per-pupil relations, each with the batch use case that fetches it."""
+#: the filter and page a per-pupil connection asks for: the same for every pupil of a field
+Slice = tuple[JudgementFilter | TargetFilter, PageRequest]
 
-    JUDGEMENTS = "judgements"
-    TARGETS = "targets"
 
-    def fetch(
-        self, uow: UnitOfWork, actor: Principal, pupil_ids: Sequence[uuid.UUID]
-    ) -> Coroutine[Any, Any, Mapping[uuid.UUID, list[Any]]]:
-        if self is _OfPupil.JUDGEMENTS:
-            return batches.judgements_of_pupils(uow, actor, pupil_ids)
-        return batches.targets_of_pupils(uow, actor, pupil_ids)
+def _pages(
+    uow: UnitOfWork, actor: Principal, pupil_ids: Sequence[uuid.UUID], wanted: Slice
+) -> Coroutine[Any, Any, Mapping[uuid.UUID, Page[Any]]]:
+    """The batch use case that pages the relation the slice's filter is for."""
+    filter, page = wanted
+    if isinstance(filter, JudgementFilter):
+        return batches.judgement_pages(uow, actor, pupil_ids, filter, page)
+    return batches.target_pages(uow, actor, pupil_ids, filter, page)
 
 
 class Loaders:
@@ -60,12 +63,7 @@ class Loaders:
         self.module: DataLoader[uuid.UUID, Module | None] = self._one(batches.modules)
         self.framework: DataLoader[uuid.UUID, Framework | None] = self._one(batches.frameworks)
         self.pupil: DataLoader[uuid.UUID, PupilView | None] = DataLoader(self._pupils)
-        self.pupils_of_school: DataLoader[uuid.UUID, list[PupilView]] = DataLoader(
-            self._pupils_of_schools
-        )
-        self._of_pupil: DataLoader[tuple[_OfPupil, uuid.UUID], list[Any]] = DataLoader(
-            self._of_pupils
-        )
+        self._of_pupil: DataLoader[tuple[Slice, uuid.UUID], Page[Any]] = DataLoader(self._of_pupils)
         self.judgement_history: DataLoader[uuid.UUID, list[JudgementRevision]] = self._grouped(
             batches.judgement_histories
         )
@@ -117,45 +115,39 @@ class Loaders:
         )
         return _by_id(found, keys)
 
-    async def _pupils_of_schools(self, keys: list[uuid.UUID]) -> list[list[PupilView]]:
-        grouped = await batches.pupils_of_schools(
-            self._runtime.uow_for(self._principal),
-            self._principal,
-            keys,
-            self._runtime.pseudonymiser,
-        )
-        return [grouped.get(key, []) for key in keys]
-
-    async def judgements_of_pupil(self, pupil_id: uuid.UUID) -> list[Judgement]:
-        found: list[Judgement] = await self._of_pupil.load((_OfPupil.JUDGEMENTS, pupil_id))
+    async def judgements_of_pupil(
+        self, pupil_id: uuid.UUID, filter: JudgementFilter, page: PageRequest
+    ) -> Page[Judgement]:
+        found: Page[Judgement] = await self._of_pupil.load(((filter, page), pupil_id))
         return found
 
-    async def targets_of_pupil(self, pupil_id: uuid.UUID) -> list[Target]:
-        found: list[Target] = await self._of_pupil.load((_OfPupil.TARGETS, pupil_id))
+    async def targets_of_pupil(
+        self, pupil_id: uuid.UUID, filter: TargetFilter, page: PageRequest
+    ) -> Page[Target]:
+        found: Page[Target] = await self._of_pupil.load(((filter, page), pupil_id))
         return found
 
-    async def _of_pupils(
-        self, keys: list[tuple[_OfPupil, uuid.UUID]]
-    ) -> list[list[Any] | Exception]:
-        """Each relation asked for in this tick, fetched concurrently (a unit of work each)."""
-        wanted: dict[_OfPupil, list[uuid.UUID]] = {}
-        for relation, pupil_id in keys:
-            wanted.setdefault(relation, []).append(pupil_id)
+    async def _of_pupils(self, keys: list[tuple[Slice, uuid.UUID]]) -> list[Page[Any] | Exception]:
+        """Each slice asked for in this tick, fetched concurrently (a unit of work each): one
+        statement per slice, whatever the number of pupils."""
+        wanted: dict[Slice, list[uuid.UUID]] = {}
+        for slice_, pupil_id in keys:
+            wanted.setdefault(slice_, []).append(pupil_id)
         fetched = await asyncio.gather(
             *(
-                relation.fetch(self._runtime.uow_for(self._principal), self._principal, ids)
-                for relation, ids in wanted.items()
+                _pages(self._runtime.uow_for(self._principal), self._principal, ids, slice_)
+                for slice_, ids in wanted.items()
             ),
             return_exceptions=True,
         )
-        by_relation = dict(zip(wanted, fetched, strict=True))
-        results: list[list[Any] | Exception] = []
-        for relation, pupil_id in keys:
-            grouped = by_relation[relation]
-            if isinstance(grouped, BaseException):
-                if not isinstance(grouped, Exception):
-                    raise grouped  # cancellation and the like are not per-key failures
-                results.append(grouped)
+        by_slice = dict(zip(wanted, fetched, strict=True))
+        results: list[Page[Any] | Exception] = []
+        for slice_, pupil_id in keys:
+            pages = by_slice[slice_]
+            if isinstance(pages, BaseException):
+                if not isinstance(pages, Exception):
+                    raise pages  # cancellation and the like are not per-key failures
+                results.append(pages)
             else:
-                results.append(grouped.get(pupil_id, []))
+                results.append(pages.get(pupil_id, Page([], None)))
         return results

@@ -2,23 +2,19 @@
 
 import uuid
 from datetime import date
-from typing import Any, TypeVar
 
 import strawberry
 
-from api.dependencies import decode_cursor, encode_cursor
-from api.errors import ApiProblem
 from api.graphql.analytics import AnalyticsQuery
+from api.graphql.paging import DEFAULT_FIRST, Connection, connection, page_request
 from api.graphql.reports import ReportQuery
 from api.graphql.types import (
-    Connection,
     Ctx,
     Destination,
     Framework,
     Judgement,
     Module,
     OutcomeTarget,
-    PageInfo,
     Pupil,
     School,
     Target,
@@ -27,7 +23,6 @@ from api.graphql.types import (
 from domain import judgement as jm
 from domain import target as tm
 from domain.calendar import AcademicYear
-from domain.errors import invalid
 from domain.filters import (
     DestinationFilter,
     FrameworkFilter,
@@ -38,7 +33,6 @@ from domain.filters import (
     SchoolFilter,
     TargetFilter,
 )
-from domain.paging import MAX_LIMIT, Page, PageRequest
 from domain.services import (
     destinations,
     frameworks,
@@ -49,24 +43,6 @@ from domain.services import (
     pupils,
     targets,
 )
-
-N = TypeVar("N")
-
-
-def _page(first: int, after: str | None) -> PageRequest:
-    """`first` clamped to 1..MAX_LIMIT; an `after` that is not an endCursor is bad input."""
-    try:
-        cursor = decode_cursor(after) if after else None
-    except ApiProblem as error:
-        raise invalid("after", "not an endCursor from a previous page", "cursor") from error
-    return PageRequest(limit=max(1, min(first, MAX_LIMIT)), after=cursor)
-
-
-def _connection(page: Page[Any], nodes: list[N]) -> Connection[N]:
-    cursor = encode_cursor(page.next_after)
-    return Connection(
-        nodes=nodes, page_info=PageInfo(has_next_page=cursor is not None, end_cursor=cursor)
-    )
 
 
 def _year(text: str | None) -> AcademicYear | None:
@@ -100,11 +76,13 @@ class Query(AnalyticsQuery, ReportQuery):
         )
 
     @strawberry.field
-    async def trusts(self, info: Ctx) -> list[Trust]:
+    async def trusts(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[Trust]:
         page = await organisation.list_trusts(
-            info.context.uow(), info.context.principal, PageRequest(MAX_LIMIT)
+            info.context.uow(), info.context.principal, page_request(first, after)
         )
-        return [Trust.of(t) for t in page.items]
+        return connection(page, [Trust.of(t) for t in page.items])
 
     @strawberry.field
     async def trust(self, info: Ctx, id: uuid.UUID) -> Trust:
@@ -113,14 +91,20 @@ class Query(AnalyticsQuery, ReportQuery):
         )
 
     @strawberry.field
-    async def schools(self, info: Ctx, trust_id: uuid.UUID | None = None) -> list[School]:
+    async def schools(
+        self,
+        info: Ctx,
+        trust_id: uuid.UUID | None = None,
+        first: int = DEFAULT_FIRST,
+        after: str | None = None,
+    ) -> Connection[School]:
         page = await organisation.list_schools(
             info.context.uow(),
             info.context.principal,
             SchoolFilter(trust_id),
-            PageRequest(MAX_LIMIT),
+            page_request(first, after),
         )
-        return [School.of(s) for s in page.items]
+        return connection(page, [School.of(s) for s in page.items])
 
     @strawberry.field
     async def school(self, info: Ctx, id: uuid.UUID) -> School:
@@ -143,15 +127,15 @@ class Query(AnalyticsQuery, ReportQuery):
         year_group: str | None = None,
         pathway: str | None = None,
         on_roll_on: date | None = None,
-        first: int = 50,
+        first: int = DEFAULT_FIRST,
         after: str | None = None,
     ) -> Connection[Pupil]:
         ctx = info.context
         filter = PupilFilter(school_id, year_group, pathway, on_roll_on)
         page = await pupils.list_pupils(
-            ctx.uow(), ctx.principal, filter, _page(first, after), ctx.runtime.pseudonymiser
+            ctx.uow(), ctx.principal, filter, page_request(first, after), ctx.runtime.pseudonymiser
         )
-        return _connection(page, [Pupil.of(p) for p in page.items])
+        return connection(page, [Pupil.of(p) for p in page.items])
 
     @strawberry.field
     async def framework(self, info: Ctx, id: uuid.UUID) -> Framework:
@@ -164,16 +148,16 @@ class Query(AnalyticsQuery, ReportQuery):
         self,
         info: Ctx,
         school_id: uuid.UUID | None = None,
-        first: int = 50,
+        first: int = DEFAULT_FIRST,
         after: str | None = None,
     ) -> Connection[Framework]:
         page = await frameworks.list_frameworks(
             info.context.uow(),
             info.context.principal,
             FrameworkFilter(school_id=school_id),
-            _page(first, after),
+            page_request(first, after),
         )
-        return _connection(page, [Framework.of(f) for f in page.items])
+        return connection(page, [Framework.of(f) for f in page.items])
 
     @strawberry.field
     async def module(self, info: Ctx, id: uuid.UUID) -> Module:
@@ -185,16 +169,16 @@ class Query(AnalyticsQuery, ReportQuery):
         info: Ctx,
         school_id: uuid.UUID | None = None,
         academic_year: str | None = None,
-        first: int = 50,
+        first: int = DEFAULT_FIRST,
         after: str | None = None,
     ) -> Connection[Module]:
         page = await modules.list_modules(
             info.context.uow(),
             info.context.principal,
             ModuleFilter(school_id, _year(academic_year)),
-            _page(first, after),
+            page_request(first, after),
         )
-        return _connection(page, [Module.of(m) for m in page.items])
+        return connection(page, [Module.of(m) for m in page.items])
 
     @strawberry.field
     async def judgement(self, info: Ctx, id: uuid.UUID) -> Judgement:
@@ -211,14 +195,14 @@ class Query(AnalyticsQuery, ReportQuery):
         strand_id: uuid.UUID | None = None,
         module_id: uuid.UUID | None = None,
         kind: jm.JudgementKind | None = None,
-        first: int = 50,
+        first: int = DEFAULT_FIRST,
         after: str | None = None,
     ) -> Connection[Judgement]:
         filter = JudgementFilter(school_id, pupil_id, strand_id, module_id, kind)
         page = await judgements.list_judgements(
-            info.context.uow(), info.context.principal, filter, _page(first, after)
+            info.context.uow(), info.context.principal, filter, page_request(first, after)
         )
-        return _connection(page, [Judgement.of(j) for j in page.items])
+        return connection(page, [Judgement.of(j) for j in page.items])
 
     @strawberry.field
     async def target(self, info: Ctx, id: uuid.UUID) -> Target:
@@ -233,7 +217,7 @@ class Query(AnalyticsQuery, ReportQuery):
         strand_id: uuid.UUID | None = None,
         academic_year: str | None = None,
         status: tm.TargetStatus | None = None,
-        first: int = 50,
+        first: int = DEFAULT_FIRST,
         after: str | None = None,
     ) -> Connection[Target]:
         filter = TargetFilter(
@@ -244,9 +228,9 @@ class Query(AnalyticsQuery, ReportQuery):
             status,
         )
         page = await targets.list_targets(
-            info.context.uow(), info.context.principal, filter, _page(first, after)
+            info.context.uow(), info.context.principal, filter, page_request(first, after)
         )
-        return _connection(page, [Target.of(t) for t in page.items])
+        return connection(page, [Target.of(t) for t in page.items])
 
     @strawberry.field
     async def outcome_targets(
@@ -254,16 +238,16 @@ class Query(AnalyticsQuery, ReportQuery):
         info: Ctx,
         school_id: uuid.UUID | None = None,
         pupil_id: uuid.UUID | None = None,
-        first: int = 50,
+        first: int = DEFAULT_FIRST,
         after: str | None = None,
     ) -> Connection[OutcomeTarget]:
         page = await outcomes.list_outcome_targets(
             info.context.uow(),
             info.context.principal,
             OutcomeTargetFilter(school_id, pupil_id),
-            _page(first, after),
+            page_request(first, after),
         )
-        return _connection(page, [OutcomeTarget.of(o) for o in page.items])
+        return connection(page, [OutcomeTarget.of(o) for o in page.items])
 
     @strawberry.field
     async def destinations(
@@ -271,13 +255,13 @@ class Query(AnalyticsQuery, ReportQuery):
         info: Ctx,
         school_id: uuid.UUID | None = None,
         pupil_id: uuid.UUID | None = None,
-        first: int = 50,
+        first: int = DEFAULT_FIRST,
         after: str | None = None,
     ) -> Connection[Destination]:
         page = await destinations.list_destinations(
             info.context.uow(),
             info.context.principal,
             DestinationFilter(school_id, pupil_id),
-            _page(first, after),
+            page_request(first, after),
         )
-        return _connection(page, [Destination.of(d) for d in page.items])
+        return connection(page, [Destination.of(d) for d in page.items])

@@ -8,8 +8,8 @@ from typing import Any
 
 import strawberry
 
-from api.dependencies import decode_cursor, encode_cursor
-from api.errors import ApiProblem
+from api.dependencies import encode_cursor
+from api.graphql.paging import DEFAULT_FIRST, page_request
 from api.graphql.shapes import graphql_type
 from api.graphql.types import Ctx
 from api.schemas.attendance import AttendanceSummaryOut
@@ -25,9 +25,7 @@ from api.schemas.target_progress import (
 )
 from api.schemas.target_suggestions import PupilSuggestionsOut, SuggestionPageOut
 from domain.attendance import ATTENDANCE_DIMENSIONS
-from domain.errors import invalid
 from domain.flags import DEFAULT_MIN_PEERS, Flag, FlagSettings, Pool
-from domain.paging import MAX_LIMIT, PageRequest
 from domain.progress import AssessmentPoint
 from domain.qualification import QualificationLevel
 from domain.services import (
@@ -52,15 +50,6 @@ DestinationsSummary: Any = graphql_type(DestinationsSummaryOut)
 DEFAULT_RULES = TrackingRules()
 
 
-def _page(first: int, after: str | None) -> PageRequest:
-    """`first` clamped to 1..MAX_LIMIT; an `after` that is not a nextCursor is bad input."""
-    try:
-        cursor = decode_cursor(after) if after else None
-    except ApiProblem as error:
-        raise invalid("after", "not a nextCursor from a previous page", "cursor") from error
-    return PageRequest(limit=max(1, min(first, MAX_LIMIT)), after=cursor)
-
-
 @strawberry.type
 class ReportQuery:
     @strawberry.field(description="each current target's projection to year end, as at a module")
@@ -76,7 +65,7 @@ class ReportQuery:
         status: TrackStatus | None = None,
         far_behind_ratio: float = DEFAULT_RULES.far_behind_ratio,
         min_elapsed_fraction: float = DEFAULT_RULES.min_elapsed_fraction,
-        first: int = 50,
+        first: int = DEFAULT_FIRST,
         after: str | None = None,
     ) -> TargetProgressPage:
         report = await target_progress.target_progress(
@@ -91,7 +80,7 @@ class ReportQuery:
                 status=status,
                 rules=TrackingRules(far_behind_ratio, min_elapsed_fraction),
             ),
-            _page(first, after),
+            page_request(first, after),
         )
         out = TargetProgressPageOut(
             academic_year=report.point.academic_year,
@@ -113,7 +102,7 @@ class ReportQuery:
         strand_id: uuid.UUID | None = None,
         pupil_id: uuid.UUID | None = None,
         percentile: int = 50,
-        first: int = 50,
+        first: int = DEFAULT_FIRST,
         after: str | None = None,
     ) -> SuggestionPage:
         report = await target_suggestions.suggest_targets(
@@ -122,7 +111,7 @@ class ReportQuery:
             target_suggestions.SuggestionRequest(
                 academic_year, school_id, strand_id, pupil_id, percentile
             ),
-            _page(first, after),
+            page_request(first, after),
         )
         out = SuggestionPageOut(
             academic_year=report.academic_year,

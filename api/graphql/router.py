@@ -47,7 +47,11 @@ def _unavailable(data: Any) -> bool:
 
 def graphql_router(settings: ApiSettings) -> GraphQLRouter[Context, None]:
     return _ObjectBodyRouter(
-        build_schema(settings.graphql_max_depth),
+        build_schema(
+            settings.graphql_max_depth,
+            settings.graphql_budgets,
+            settings.graphql_timeout_seconds,
+        ),
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,

@@ -1,23 +1,68 @@
-"""The GraphQL schema with its guards: depth, alias and token limits, masked errors."""
+"""The GraphQL schema with its guards: depth, alias, token and cost limits, a time limit per
+operation, masked errors."""
 
+import asyncio
 import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
-from api.graphql.errors import DomainErrorCodes
+from api.graphql.context import Context
+from api.graphql.cost import QueryCost
+from api.graphql.errors import TIMED_OUT, DomainErrorCodes
 from api.graphql.mutations import Mutation
 from api.graphql.queries import Query
 from api.log_privacy import described
+from domain.access import Role
 
 DEFAULT_MAX_DEPTH = 10
+DEFAULT_TIMEOUT_SECONDS = 10.0
 
 logger = logging.getLogger("stepwise.graphql")
 
 
 class _Schema(strawberry.Schema):
+    def __init__(self, *args: Any, timeout_seconds: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timeout_seconds = timeout_seconds
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """The operation, stopped after `timeout_seconds`: its resolvers are cancelled (their
+        statements with them), what it built is dropped, and the caller is told why."""
+        try:
+            async with asyncio.timeout(self.timeout_seconds):
+                return await super().execute(
+                    query,
+                    variable_values,
+                    context_value,
+                    root_value,
+                    operation_name,
+                    allowed_operation_types,
+                    operation_extensions,
+                )
+        except TimeoutError:
+            logger.warning("GraphQL operation stopped after %s s", self.timeout_seconds)
+            error = GraphQLError(
+                f"The operation took longer than {self.timeout_seconds:g} s and was stopped:"
+                " ask for less at a time.",
+                extensions={"code": TIMED_OUT},
+            )
+            return ExecutionResult(data=None, errors=[error])
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -31,7 +76,26 @@ class _Schema(strawberry.Schema):
                 logger.error("GraphQL error at %s: %s", where, described(error.original_error))
 
 
-def build_schema(max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
+def _budgets(given: Mapping[Role, int]) -> Any:
+    lowest = min(given.values(), default=0)
+
+    def budget_for(context: object) -> tuple[int, str]:
+        if not isinstance(context, Context):
+            return lowest, "caller"
+        role = context.principal.role
+        return given.get(role, lowest), role.value.replace("_", " ")
+
+    return budget_for
+
+
+def build_schema(
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    budgets: Mapping[Role, int] | None = None,
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+) -> strawberry.Schema:
+    from api.settings import ApiSettings  # the defaults, when the caller gives none
+
+    budget_for = _budgets(budgets if budgets is not None else ApiSettings().graphql_budgets)
     return _Schema(
         query=Query,
         mutation=Mutation,
@@ -39,8 +103,10 @@ def build_schema(max_depth: int = DEFAULT_MAX_DEPTH) -> strawberry.Schema:
             lambda: QueryDepthLimiter(max_depth=max_depth),
             lambda: MaxAliasesLimiter(max_alias_count=30),
             lambda: MaxTokensLimiter(max_token_count=5000),
+            lambda: QueryCost(budget_for),
             DomainErrorCodes,
         ],
+        timeout_seconds=timeout_seconds,
     )
 
 

@@ -7,12 +7,13 @@ whatever the number of pupils.
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from api.graphql.context import Context
+from api.graphql.paging import DEFAULT_FIRST, Connection, connection, page_request, sliced
 from domain import calendar as cal
 from domain import destination as dest
 from domain import framework as fw
@@ -20,18 +21,24 @@ from domain import judgement as jm
 from domain import organisation as org
 from domain import pupil as pm
 from domain import target as tm
-from domain.filters import FrameworkFilter, ModuleFilter, SchoolFilter
-from domain.paging import PageRequest
+from domain.filters import (
+    FrameworkFilter,
+    JudgementFilter,
+    ModuleFilter,
+    PupilFilter,
+    SchoolFilter,
+    TargetFilter,
+)
 from domain.privacy import PupilView
 from domain.services import frameworks as frameworks_service
 from domain.services import modules as modules_service
 from domain.services import organisation as organisation_service
+from domain.services import pupils as pupils_service
 
 if TYPE_CHECKING:
     from api.graphql.analytics import StrandProgress
 
 Ctx = Info[Context, None]
-N = TypeVar("N")
 
 # GraphQL enums are the domain's own enums, registered under their names
 strawberry.enum(org.TrustKind, name="TrustKind")
@@ -47,21 +54,6 @@ strawberry.enum(tm.OutcomeStatus, name="OutcomeStatus")
 strawberry.enum(tm.OutcomeRating, name="OutcomeRating")
 strawberry.enum(tm.Term, name="Term")
 strawberry.enum(dest.DestinationCategory, name="DestinationCategory")
-
-#: Nested lists are bounded; use the top-level connections to page through more.
-NESTED_LIMIT = 500
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
-
-
-@strawberry.type
-class Connection(Generic[N]):
-    nodes: list[N]
-    page_info: PageInfo
 
 
 @strawberry.type
@@ -177,6 +169,21 @@ def _moderation(m: jm.Moderation) -> Moderation:
     )
 
 
+def _judgement_revision(r: jm.JudgementRevision) -> JudgementRevision:
+    return JudgementRevision(
+        version=r.version,
+        step_id=r.step_id,
+        kind=r.kind,
+        assessed_on=r.assessed_on,
+        assessor=r.assessor,
+        note=r.note,
+        moderation=_moderation(r.moderation),
+        changed_by=r.changed_by,
+        changed_at=r.changed_at,
+        reason=r.reason,
+    )
+
+
 @strawberry.type
 class Judgement:
     id: uuid.UUID
@@ -236,23 +243,11 @@ class Judgement:
         return Module.of(found) if found else None
 
     @strawberry.field(description="previous states, oldest first")
-    async def history(self, info: Ctx) -> list[JudgementRevision]:
+    async def history(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[JudgementRevision]:
         revisions = await info.context.loaders.judgement_history.load(self.id)
-        return [
-            JudgementRevision(
-                version=r.version,
-                step_id=r.step_id,
-                kind=r.kind,
-                assessed_on=r.assessed_on,
-                assessor=r.assessor,
-                note=r.note,
-                moderation=_moderation(r.moderation),
-                changed_by=r.changed_by,
-                changed_at=r.changed_at,
-                reason=r.reason,
-            )
-            for r in revisions
-        ]
+        return sliced(revisions, first, after, _judgement_revision)
 
 
 @strawberry.type
@@ -308,18 +303,22 @@ class Target:
     @strawberry.field(
         description="every change to this target and those it superseded or was superseded by"
     )
-    async def history(self, info: Ctx) -> list[TargetRevision]:
+    async def history(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[TargetRevision]:
         entries = await info.context.loaders.target_history.load(self.id)
-        return [
-            TargetRevision(
+        return sliced(
+            entries,
+            first,
+            after,
+            lambda e: TargetRevision(
                 changed_at=e.changed_at,
                 changed_by=e.changed_by,
                 status=e.status,
                 step_id=e.step_id,
                 reason=e.reason,
-            )
-            for e in entries
-        ]
+            ),
+        )
 
 
 @strawberry.type
@@ -344,8 +343,8 @@ class OutcomeTarget:
     set_on: date
     due_on: date | None
     status: tm.OutcomeStatus
-    evaluations: list[OutcomeEvaluation]
     version: int
+    _evaluations: strawberry.Private[list[tm.OutcomeEvaluation]]
 
     @classmethod
     def of(cls, o: tm.OutcomeTarget) -> "OutcomeTarget":
@@ -360,18 +359,26 @@ class OutcomeTarget:
             due_on=o.due_on,
             status=o.status,
             version=o.version,
-            evaluations=[
-                OutcomeEvaluation(
-                    id=e.id,
-                    academic_year=e.academic_year.label,
-                    term=e.term,
-                    rating=e.rating,
-                    evaluated_on=e.evaluated_on,
-                    evaluated_by=e.evaluated_by,
-                    note=e.note,
-                )
-                for e in o.evaluations
-            ],
+            _evaluations=list(o.evaluations),
+        )
+
+    @strawberry.field(description="one a term, oldest first")
+    def evaluations(
+        self, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[OutcomeEvaluation]:
+        return sliced(
+            self._evaluations,
+            first,
+            after,
+            lambda e: OutcomeEvaluation(
+                id=e.id,
+                academic_year=e.academic_year.label,
+                term=e.term,
+                rating=e.rating,
+                evaluated_on=e.evaluated_on,
+                evaluated_by=e.evaluated_by,
+                note=e.note,
+            ),
         )
 
 
@@ -433,9 +440,8 @@ class Pupil:
     gender: pm.Gender
     year_group: str
     pathway: str | None
-    characteristics: list[Characteristic]
-    enrolments: list[Enrolment]
     version: int
+    _view: strawberry.Private[PupilView]
 
     @classmethod
     def of(cls, p: PupilView) -> "Pupil":
@@ -452,47 +458,79 @@ class Pupil:
             year_group=p.year_group,
             pathway=p.pathway,
             version=p.version,
-            characteristics=[
-                Characteristic(
-                    kind=c.kind, start_on=c.start_on, end_on=c.end_on, value=c.value, rank=c.rank
-                )
-                for c in p.characteristics
-            ],
-            enrolments=[
-                Enrolment(joined_on=e.joined_on, left_on=e.left_on, registration=e.registration)
-                for e in p.enrolments
-            ],
+            _view=p,
         )
 
-    @strawberry.field
-    async def judgements(
-        self, info: Ctx, module_id: uuid.UUID | None = None, strand_id: uuid.UUID | None = None
-    ) -> list[Judgement]:
-        found = await info.context.loaders.judgements_of_pupil(self.id)
-        return [
-            Judgement.of(j)
-            for j in found
-            if (module_id is None or j.module_id == module_id)
-            and (strand_id is None or j.strand_id == strand_id)
-        ]
+    @strawberry.field(description="dated periods of Pupil Premium, FSM, EAL, SEN and needs")
+    def characteristics(
+        self, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[Characteristic]:
+        return sliced(
+            self._view.characteristics,
+            first,
+            after,
+            lambda c: Characteristic(
+                kind=c.kind, start_on=c.start_on, end_on=c.end_on, value=c.value, rank=c.rank
+            ),
+        )
 
-    @strawberry.field
-    async def targets(self, info: Ctx, academic_year: str | None = None) -> list[Target]:
-        found = await info.context.loaders.targets_of_pupil(self.id)
-        return [
-            Target.of(t)
-            for t in found
-            if academic_year is None or t.academic_year.label == academic_year
-        ]
+    @strawberry.field(description="each time the pupil joined (and left) the school")
+    def enrolments(
+        self, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[Enrolment]:
+        return sliced(
+            self._view.enrolments,
+            first,
+            after,
+            lambda e: Enrolment(
+                joined_on=e.joined_on, left_on=e.left_on, registration=e.registration
+            ),
+        )
+
+    @strawberry.field(description="in the order they were recorded")
+    async def judgements(
+        self,
+        info: Ctx,
+        module_id: uuid.UUID | None = None,
+        strand_id: uuid.UUID | None = None,
+        first: int = DEFAULT_FIRST,
+        after: str | None = None,
+    ) -> Connection[Judgement]:
+        page = await info.context.loaders.judgements_of_pupil(
+            self.id,
+            JudgementFilter(strand_id=strand_id, module_id=module_id),
+            page_request(first, after),
+        )
+        return connection(page, [Judgement.of(j) for j in page.items])
+
+    @strawberry.field(description="in the order they were set")
+    async def targets(
+        self,
+        info: Ctx,
+        academic_year: str | None = None,
+        first: int = DEFAULT_FIRST,
+        after: str | None = None,
+    ) -> Connection[Target]:
+        year = cal.AcademicYear.parse(academic_year) if academic_year else None
+        page = await info.context.loaders.targets_of_pupil(
+            self.id, TargetFilter(academic_year=year), page_request(first, after)
+        )
+        return connection(page, [Target.of(t) for t in page.items])
 
     @strawberry.field(description="each strand's progress at module `module` of `academic_year`")
     async def progress(
-        self, info: Ctx, academic_year: str, module: int
-    ) -> list[Annotated["StrandProgress", strawberry.lazy("api.graphql.analytics")]]:
+        self,
+        info: Ctx,
+        academic_year: str,
+        module: int,
+        first: int = DEFAULT_FIRST,
+        after: str | None = None,
+    ) -> Connection[Annotated["StrandProgress", strawberry.lazy("api.graphql.analytics")]]:
         # imported here: the analytics types build on these ones
         from api.graphql.analytics import pupil_progress
 
-        return await pupil_progress(info, self.id, self.school_id, academic_year, module)
+        facts = await pupil_progress(info, self.id, self.school_id, academic_year, module)
+        return sliced(facts, first, after, lambda f: f)
 
     @strawberry.field
     async def school(self, info: Ctx) -> "School | None":
@@ -515,40 +553,53 @@ class School:
             id=s.id, trust_id=s.trust_id, urn=s.urn, name=s.name, type=s.type, version=s.version
         )
 
-    @strawberry.field(description="pupils on the school's roll (not archived), by name")
+    @strawberry.field(description="pupils on the school's roll (not archived)")
     async def pupils(
-        self, info: Ctx, year_group: str | None = None, pathway: str | None = None
-    ) -> list[Pupil]:
-        found = await info.context.loaders.pupils_of_school.load(self.id)
-        return [
-            Pupil.of(p)
-            for p in found
-            if (year_group is None or p.year_group == year_group)
-            and (pathway is None or p.pathway == pathway)
-        ]
+        self,
+        info: Ctx,
+        year_group: str | None = None,
+        pathway: str | None = None,
+        first: int = DEFAULT_FIRST,
+        after: str | None = None,
+    ) -> Connection[Pupil]:
+        ctx = info.context
+        page = await pupils_service.list_pupils(
+            ctx.uow(),
+            ctx.principal,
+            PupilFilter(self.id, year_group, pathway),
+            page_request(first, after),
+            ctx.runtime.pseudonymiser,
+        )
+        return connection(page, [Pupil.of(p) for p in page.items])
 
     @strawberry.field
-    async def modules(self, info: Ctx, academic_year: str | None = None) -> list[Module]:
+    async def modules(
+        self,
+        info: Ctx,
+        academic_year: str | None = None,
+        first: int = DEFAULT_FIRST,
+        after: str | None = None,
+    ) -> Connection[Module]:
         year = cal.AcademicYear.parse(academic_year) if academic_year else None
         page = await modules_service.list_modules(
             info.context.uow(),
             info.context.principal,
             ModuleFilter(self.id, year),
-            PageRequest(NESTED_LIMIT),
+            page_request(first, after),
         )
-        return sorted(
-            (Module.of(m) for m in page.items), key=lambda m: (m.academic_year, m.sequence)
-        )
+        return connection(page, [Module.of(m) for m in page.items])
 
     @strawberry.field(description="frameworks the school can use: its own and its trust's")
-    async def frameworks(self, info: Ctx) -> list[Framework]:
+    async def frameworks(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[Framework]:
         page = await frameworks_service.list_frameworks(
             info.context.uow(),
             info.context.principal,
             FrameworkFilter(school_id=self.id),
-            PageRequest(NESTED_LIMIT),
+            page_request(first, after),
         )
-        return [Framework.of(f) for f in page.items]
+        return connection(page, [Framework.of(f) for f in page.items])
 
 
 @strawberry.type
@@ -563,11 +614,13 @@ class Trust:
         return cls(id=t.id, name=t.name, kind=t.kind, version=t.version)
 
     @strawberry.field(description="the trust's schools that the caller may see")
-    async def schools(self, info: Ctx) -> list[School]:
+    async def schools(
+        self, info: Ctx, first: int = DEFAULT_FIRST, after: str | None = None
+    ) -> Connection[School]:
         page = await organisation_service.list_schools(
             info.context.uow(),
             info.context.principal,
             SchoolFilter(trust_id=self.id),
-            PageRequest(NESTED_LIMIT),
+            page_request(first, after),
         )
-        return [School.of(s) for s in page.items]
+        return connection(page, [School.of(s) for s in page.items])

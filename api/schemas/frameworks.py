@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from api.schemas.common import InputModel, reject_null
 from domain.calendar import Module
-from domain.framework import Framework
+from domain.framework import MAX_STEPS, MAX_STRANDS, Framework
 
 
 class StrandIn(InputModel):
@@ -28,15 +28,15 @@ class FrameworkIn(InputModel):
         default=None, description="owner: a trust (shared by its schools) ..."
     )
     school_id: uuid.UUID | None = Field(default=None, description="... or one school")
-    strands: list[StrandIn] = Field(min_length=1, max_length=100)
-    steps: list[StepIn] = Field(min_length=2, max_length=1000)
+    strands: list[StrandIn] = Field(min_length=1, max_length=MAX_STRANDS)
+    steps: list[StepIn] = Field(min_length=2, max_length=MAX_STEPS)
 
 
 class FrameworkPatch(InputModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=2000)
-    add_strands: list[StrandIn] = Field(default_factory=list, max_length=100)
-    add_steps: list[StepIn] = Field(default_factory=list, max_length=1000)
+    add_strands: list[StrandIn] = Field(default_factory=list, max_length=MAX_STRANDS)
+    add_steps: list[StepIn] = Field(default_factory=list, max_length=MAX_STEPS)
 
     @field_validator("name", "description")
     @classmethod

@@ -5,9 +5,11 @@ from collections.abc import Sequence
 
 from domain.access import Permission, Principal
 from domain.calendar import Module
+from domain.filters import JudgementFilter, TargetFilter
 from domain.framework import Framework, Step, Strand
 from domain.judgement import Judgement, JudgementRevision
 from domain.organisation import School
+from domain.paging import Page, PageRequest
 from domain.ports import UnitOfWork
 from domain.privacy import Pseudonymiser, PupilView, view_of
 from domain.services import judgements, targets
@@ -29,31 +31,38 @@ async def pupils(
     return [view_of(p, actor, pseudonymiser) for p in found]
 
 
-async def pupils_of_schools(
-    uow: UnitOfWork, actor: Principal, school_ids: Sequence[uuid.UUID], pseudonymiser: Pseudonymiser
-) -> dict[uuid.UUID, list[PupilView]]:
+async def judgement_pages(
+    uow: UnitOfWork,
+    actor: Principal,
+    pupil_ids: Sequence[uuid.UUID],
+    filter: JudgementFilter,
+    page: PageRequest,
+) -> dict[uuid.UUID, Page[Judgement]]:
+    """One page of each pupil's judgements, as the caller may see them."""
     actor.require(Permission.READ_ROSTER)
     async with uow:
-        grouped = await uow.pupils.for_schools(school_ids)
-    return {sid: [view_of(p, actor, pseudonymiser) for p in ps] for sid, ps in grouped.items()}
+        pages = await uow.judgements.pages_for_pupils(pupil_ids, filter, page)
+    return {
+        pid: Page([judgements.as_seen_by(j, actor) for j in p.items], p.next_after)
+        for pid, p in pages.items()
+    }
 
 
-async def judgements_of_pupils(
-    uow: UnitOfWork, actor: Principal, pupil_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[Judgement]]:
+async def target_pages(
+    uow: UnitOfWork,
+    actor: Principal,
+    pupil_ids: Sequence[uuid.UUID],
+    filter: TargetFilter,
+    page: PageRequest,
+) -> dict[uuid.UUID, Page[Target]]:
+    """One page of each pupil's targets, as the caller may see them."""
     actor.require(Permission.READ_ROSTER)
     async with uow:
-        grouped = await uow.judgements.for_pupils(pupil_ids)
-    return {pid: [judgements.as_seen_by(j, actor) for j in js] for pid, js in grouped.items()}
-
-
-async def targets_of_pupils(
-    uow: UnitOfWork, actor: Principal, pupil_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[Target]]:
-    actor.require(Permission.READ_ROSTER)
-    async with uow:
-        grouped = await uow.targets.for_pupils(pupil_ids)
-    return {pid: [targets.as_seen_by(t, actor) for t in ts] for pid, ts in grouped.items()}
+        pages = await uow.targets.pages_for_pupils(pupil_ids, filter, page)
+    return {
+        pid: Page([targets.as_seen_by(t, actor) for t in p.items], p.next_after)
+        for pid, p in pages.items()
+    }
 
 
 async def judgement_histories(
@@ -74,7 +83,10 @@ async def target_histories(
     actor.require(Permission.READ_ROSTER)
     async with uow:
         chains = await uow.targets.chains(target_ids)
-    return {tid: chain_history(chain) for tid, chain in chains.items()}
+    return {
+        tid: targets.history_as_seen_by(chain_history(chain), actor)
+        for tid, chain in chains.items()
+    }
 
 
 async def steps(uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[Step]:

@@ -4,8 +4,9 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, CursorResult, update
+from sqlalchemy import ColumnElement, CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import SQLModel, col
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -55,3 +56,42 @@ async def versioned_update(
     result = await session.execute(stmt)
     if not isinstance(result, CursorResult) or result.rowcount != 1:
         raise StaleVersion(entity, previous_version)
+
+
+async def pages_per_parent(
+    session: AsyncSession,
+    table: type[RowT],
+    where: Sequence[ColumnElement[bool]],
+    parent_column: Any,
+    parent_ids: Sequence[uuid.UUID],
+    page: PageRequest,
+) -> dict[uuid.UUID, tuple[list[RowT], uuid.UUID | None]]:
+    """For each parent, one keyset page of its rows in id order (and the id to continue
+    after), in one statement for the whole batch: row_number() over each parent's rows keeps
+    the first `page.limit + 1`, so a parent with a million rows costs no more than one with
+    a page's worth."""
+    id_column = table.id  # type: ignore[attr-defined]
+    position = func.row_number().over(partition_by=parent_column, order_by=id_column)
+    inner = select(table, position.label("position")).where(
+        col(parent_column).in_(parent_ids), *where
+    )
+    if page.after is not None:
+        inner = inner.where(id_column > page.after)
+    ranked = inner.subquery()
+    row = aliased(table, ranked)
+    stmt = (
+        select(row)
+        .where(ranked.c.position <= page.limit + 1)
+        .order_by(ranked.c[parent_column.key], ranked.c.id)
+    )
+    grouped: dict[uuid.UUID, list[RowT]] = {parent: [] for parent in parent_ids}
+    for found in (await session.execute(stmt)).scalars():
+        grouped[getattr(found, parent_column.key)].append(found)
+    pages: dict[uuid.UUID, tuple[list[RowT], uuid.UUID | None]] = {}
+    for parent, rows in grouped.items():
+        if len(rows) > page.limit:
+            rows = rows[: page.limit]
+            pages[parent] = (rows, getattr(rows[-1], "id"))  # noqa: B009
+        else:
+            pages[parent] = (rows, None)
+    return pages

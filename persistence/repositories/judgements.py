@@ -17,7 +17,12 @@ from persistence.mappers import (
     judgement_revision_values,
     judgement_values,
 )
-from persistence.repositories.base import ScopedRepository, fetch_page, versioned_update
+from persistence.repositories.base import (
+    ScopedRepository,
+    fetch_page,
+    pages_per_parent,
+    versioned_update,
+)
 from persistence.tables import JudgementRevisionRow, JudgementRow, PupilRow
 
 
@@ -133,3 +138,23 @@ class SqlJudgementRepository(ScopedRepository):
         ).scalars():
             grouped[row.pupil_id].append(judgement_from_row(row))
         return {pid: grouped.get(pid, []) for pid in pupil_ids}
+
+    async def pages_for_pupils(
+        self, pupil_ids: Sequence[uuid.UUID], filter: JudgementFilter, page: PageRequest
+    ) -> dict[uuid.UUID, Page[Judgement]]:
+        """One page of each pupil's judgements (by strand, module and kind), in one query."""
+        where = [self.scope.schools(JudgementRow.school_id)]
+        for column, value in (
+            (JudgementRow.strand_id, filter.strand_id),
+            (JudgementRow.module_id, filter.module_id),
+            (JudgementRow.kind, filter.kind.value if filter.kind else None),
+        ):
+            if value is not None:
+                where.append(col(column) == value)
+        pages = await pages_per_parent(
+            self.session, JudgementRow, where, JudgementRow.pupil_id, pupil_ids, page
+        )
+        return {
+            pupil_id: Page([judgement_from_row(r) for r in rows], after)
+            for pupil_id, (rows, after) in pages.items()
+        }

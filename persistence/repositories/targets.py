@@ -26,7 +26,12 @@ from persistence.mappers import (
     target_revision_values,
     target_values,
 )
-from persistence.repositories.base import ScopedRepository, fetch_page, versioned_update
+from persistence.repositories.base import (
+    ScopedRepository,
+    fetch_page,
+    pages_per_parent,
+    versioned_update,
+)
 from persistence.tables import (
     OutcomeEvaluationRow,
     OutcomeTargetRow,
@@ -140,6 +145,30 @@ class SqlTargetRepository(ScopedRepository):
         ):
             grouped[target.pupil_id].append(target)
         return grouped
+
+    async def pages_for_pupils(
+        self, pupil_ids: Sequence[uuid.UUID], filter: TargetFilter, page: PageRequest
+    ) -> dict[uuid.UUID, Page[Target]]:
+        """One page of each pupil's targets (by strand, year and status), in one query (and
+        one more for the page's revision history)."""
+        where = [self.scope.schools(TargetRow.school_id)]
+        for column, value in (
+            (TargetRow.strand_id, filter.strand_id),
+            (TargetRow.academic_year, filter.academic_year.label if filter.academic_year else None),
+            (TargetRow.status, filter.status.value if filter.status else None),
+        ):
+            if value is not None:
+                where.append(col(column) == value)
+        pages = await pages_per_parent(
+            self.session, TargetRow, where, TargetRow.pupil_id, pupil_ids, page
+        )
+        hydrated = {
+            t.id: t for t in await self._hydrate([r for rows, _ in pages.values() for r in rows])
+        }
+        return {
+            pupil_id: Page([hydrated[r.id] for r in rows], after)
+            for pupil_id, (rows, after) in pages.items()
+        }
 
 
 class SqlOutcomeTargetRepository(ScopedRepository):

@@ -49,9 +49,10 @@ async def test_me_of_an_integration_client_names_the_client_and_its_granted_perm
 async def test_trusts_lists_only_the_callers_trust(
     client: httpx.AsyncClient, world: World, other_world: World
 ) -> None:
-    result = await data(client, world, "trust_admin", "{ trusts { id name kind version } }")
+    query = "{ trusts { nodes { id name kind version } } }"
+    result = await data(client, world, "trust_admin", query)
 
-    assert result["trusts"] == [
+    assert result["trusts"]["nodes"] == [
         {
             "id": str(world.trust.id),
             "name": world.trust.name,
@@ -64,19 +65,21 @@ async def test_trusts_lists_only_the_callers_trust(
 async def test_trust_lists_its_schools_that_the_caller_may_see(
     client: httpx.AsyncClient, world: World
 ) -> None:
-    query = "query ($id: UUID!) { trust(id: $id) { name schools { id name type trustId } } }"
+    query = (
+        "query ($id: UUID!) { trust(id: $id) { name schools { nodes { id name type trustId } } } }"
+    )
     variables = {"id": str(world.trust.id)}
 
     as_admin = await data(client, world, "trust_admin", query, variables)
     as_teacher = await data(client, world, "teacher", query, variables)
 
     assert as_admin["trust"]["name"] == world.trust.name
-    assert sorted(s["name"] for s in as_admin["trust"]["schools"]) == [
+    assert sorted(s["name"] for s in as_admin["trust"]["schools"]["nodes"]) == [
         "Milestone Special",
         "Riverside PRU",
     ]
-    assert {s["trustId"] for s in as_admin["trust"]["schools"]} == {str(world.trust.id)}
-    assert as_teacher["trust"]["schools"] == [
+    assert {s["trustId"] for s in as_admin["trust"]["schools"]["nodes"]} == {str(world.trust.id)}
+    assert as_teacher["trust"]["schools"]["nodes"] == [
         {
             "id": str(world.school.id),
             "name": "Milestone Special",
@@ -93,14 +96,15 @@ async def test_schools_filtered_by_trust_lists_the_trusts_schools(
         client,
         world,
         "trust_admin",
-        "query ($trust: UUID) { schools(trustId: $trust) { id urn } }",
+        "query ($trust: UUID) { schools(trustId: $trust) { nodes { id urn } } }",
         {"trust": str(world.trust.id)},
     )
 
-    assert sorted(s["id"] for s in result["schools"]) == sorted(
+    assert sorted(s["id"] for s in result["schools"]["nodes"]) == sorted(
         [str(world.school.id), str(world.other_school.id)]
     )
-    assert {s["urn"] for s in result["schools"]} == {world.school.urn, world.other_school.urn}
+    urns = {s["urn"] for s in result["schools"]["nodes"]}
+    assert urns == {world.school.urn, world.other_school.urn}
 
 
 async def test_school_nests_pupils_with_judgements_and_their_step_strand_and_module(
@@ -118,20 +122,24 @@ async def test_school_nests_pupils_with_judgements_and_their_step_strand_and_mod
     query ($id: UUID!) {
       school(id: $id) {
         name
-        pupils {
-          forename
-          surname
-          yearGroup
-          characteristics { kind value }
-          enrolments { joinedOn registration }
-          judgements {
-            version
-            step { code }
-            effectiveStep { code }
-            strand { name }
-            module { name academicYear }
-            moderation { state step { code } }
-            history { version step: stepId moderation { state } reason }
+        pupils(first: 10) {
+          nodes {
+            forename
+            surname
+            yearGroup
+            characteristics(first: 10) { nodes { kind value } }
+            enrolments(first: 5) { nodes { joinedOn registration } }
+            judgements(first: 10) {
+              nodes {
+                version
+                step { code }
+                effectiveStep { code }
+                strand { name }
+                module { name academicYear }
+                moderation { state step { code } }
+                history(first: 5) { nodes { version step: stepId moderation { state } reason } }
+              }
+            }
           }
         }
       }
@@ -142,19 +150,19 @@ async def test_school_nests_pupils_with_judgements_and_their_step_strand_and_mod
 
     school = result["school"]
     assert school["name"] == "Milestone Special"
-    assert [(p["forename"], p["surname"]) for p in school["pupils"]] == [
+    assert [(p["forename"], p["surname"]) for p in school["pupils"]["nodes"]] == [
         ("Amira", "Khan"),
         ("Ben", "Okafor"),
     ]
-    amira, ben = school["pupils"]
+    amira, ben = school["pupils"]["nodes"]
     assert amira["yearGroup"] == "7"
-    assert {c["kind"] for c in amira["characteristics"]} == {
+    assert {c["kind"] for c in amira["characteristics"]["nodes"]} == {
         "SEN_PROVISION",
         "SEN_NEED",
         "PUPIL_PREMIUM",
     }
-    assert amira["enrolments"] == [{"joinedOn": "2022-09-01", "registration": "SINGLE"}]
-    assert amira["judgements"] == [
+    assert amira["enrolments"]["nodes"] == [{"joinedOn": "2022-09-01", "registration": "SINGLE"}]
+    assert amira["judgements"]["nodes"] == [
         {
             "version": 2,
             "step": {"code": "S2"},
@@ -162,17 +170,19 @@ async def test_school_nests_pupils_with_judgements_and_their_step_strand_and_mod
             "strand": {"name": "Reading"},
             "module": {"name": "Term 1", "academicYear": "2023/24"},
             "moderation": {"state": "ADJUSTED", "step": {"code": "S3"}},
-            "history": [
-                {
-                    "version": 1,
-                    "step": world.step("S2"),
-                    "moderation": {"state": "UNMODERATED"},
-                    "reason": "moderation: adjusted",
-                }
-            ],
+            "history": {
+                "nodes": [
+                    {
+                        "version": 1,
+                        "step": world.step("S2"),
+                        "moderation": {"state": "UNMODERATED"},
+                        "reason": "moderation: adjusted",
+                    }
+                ]
+            },
         }
     ]
-    assert ben["judgements"] == []
+    assert ben["judgements"]["nodes"] == []
 
 
 async def test_school_filters_its_pupils_and_judgements_by_their_arguments(
@@ -183,7 +193,9 @@ async def test_school_filters_its_pupils_and_judgements_by_their_arguments(
     query = """
     query ($id: UUID!, $module: UUID!) {
       school(id: $id) {
-        pupils(yearGroup: "7") { forename judgements(moduleId: $module) { module { name } } }
+        pupils(yearGroup: "7") {
+          nodes { forename judgements(moduleId: $module) { nodes { module { name } } } }
+        }
       }
     }
     """
@@ -196,8 +208,8 @@ async def test_school_filters_its_pupils_and_judgements_by_their_arguments(
         {"id": str(world.school.id), "module": str(world.modules[1].id)},
     )
 
-    assert result["school"]["pupils"] == [
-        {"forename": "Amira", "judgements": [{"module": {"name": "Term 2"}}]}
+    assert result["school"]["pupils"]["nodes"] == [
+        {"forename": "Amira", "judgements": {"nodes": [{"module": {"name": "Term 2"}}]}}
     ]
 
 
@@ -207,8 +219,8 @@ async def test_school_lists_its_modules_and_the_frameworks_it_can_use(
     query = """
     query ($id: UUID!) {
       school(id: $id) {
-        modules(academicYear: "2023/24") { sequence name startsOn endsOn schoolId }
-        frameworks { name trustId strands { code name position } }
+        modules(academicYear: "2023/24") { nodes { sequence name startsOn endsOn schoolId } }
+        frameworks { nodes { name trustId strands { code name position } } }
       }
     }
     """
@@ -216,14 +228,15 @@ async def test_school_lists_its_modules_and_the_frameworks_it_can_use(
     result = await data(client, world, "teacher", query, {"id": str(world.school.id)})
 
     school = result["school"]
-    assert [(m["sequence"], m["name"]) for m in school["modules"]] == [
+    modules = school["modules"]["nodes"]
+    assert [(m["sequence"], m["name"]) for m in modules] == [
         (1, "Term 1"),
         (2, "Term 2"),
         (3, "Term 3"),
     ]
-    assert school["modules"][0]["startsOn"] == "2023-09-04"
-    assert {m["schoolId"] for m in school["modules"]} == {str(world.school.id)}
-    assert school["frameworks"] == [
+    assert modules[0]["startsOn"] == "2023-09-04"
+    assert {m["schoolId"] for m in modules} == {str(world.school.id)}
+    assert school["frameworks"]["nodes"] == [
         {
             "name": "Small steps",
             "trustId": str(world.trust.id),
@@ -252,13 +265,15 @@ async def test_pupil_nests_targets_with_their_step_and_history_and_its_school(
         pseudonym
         school { name }
         targets(academicYear: "2023/24") {
-          id
-          status
-          supersedesId
-          academicYear
-          step { code }
-          strand { name }
-          history { status reason changedBy }
+          nodes {
+            id
+            status
+            supersedesId
+            academicYear
+            step { code }
+            strand { name }
+            history { nodes { status reason changedBy } }
+          }
         }
       }
     }
@@ -271,7 +286,7 @@ async def test_pupil_nests_targets_with_their_step_and_history_and_its_school(
     assert pupil["upn"] == world.pupil.upn
     assert pupil["pseudonym"] is None
     assert pupil["school"] == {"name": "Milestone Special"}
-    by_id = {t["id"]: t for t in pupil["targets"]}
+    by_id = {t["id"]: t for t in pupil["targets"]["nodes"]}
     assert by_id.keys() == {str(first.id), str(revised.id)}
     old, new = by_id[str(first.id)], by_id[str(revised.id)]
     assert (old["status"], old["step"], old["supersedesId"]) == ("REVISED", {"code": "S4"}, None)
@@ -282,12 +297,12 @@ async def test_pupil_nests_targets_with_their_step_and_history_and_its_school(
     )
     assert new["strand"] == {"name": "Reading"}
     assert new["academicYear"] == "2023/24"
-    assert [(h["status"], h["reason"]) for h in new["history"]] == [
+    assert [(h["status"], h["reason"]) for h in new["history"]["nodes"]] == [
         ("ACTIVE", "set"),
         ("REVISED", "flying ahead"),
         ("ACTIVE", "flying ahead"),
     ]
-    assert {h["changedBy"] for h in new["history"]} == {"system"}
+    assert {h["changedBy"] for h in new["history"]["nodes"]} == {"system"}
 
 
 async def test_pupils_connection_pages_through_with_first_and_after(
@@ -528,7 +543,7 @@ async def test_outcome_targets_connection_lists_a_pupils_outcomes(
     query = """
     query ($pupil: UUID!) {
       outcomeTargets(pupilId: $pupil) {
-        nodes { pupilId source area text status evaluations { rating } }
+        nodes { pupilId source area text status evaluations { nodes { rating } } }
         pageInfo { hasNextPage }
       }
     }
@@ -544,7 +559,7 @@ async def test_outcome_targets_connection_lists_a_pupils_outcomes(
                 "area": "Communication",
                 "text": "Uses PECS to request",
                 "status": "ACTIVE",
-                "evaluations": [],
+                "evaluations": {"nodes": []},
             }
         ],
         "pageInfo": {"hasNextPage": False},
@@ -591,8 +606,9 @@ async def test_targets_for_another_academic_year_are_left_out_of_a_pupils_target
         client,
         world,
         "teacher",
-        'query ($id: UUID!) { pupil(id: $id) { targets(academicYear: "2024/25") { id } } }',
+        "query ($id: UUID!) { pupil(id: $id)"
+        ' { targets(academicYear: "2024/25") { nodes { id } } } }',
         {"id": str(world.pupil.id)},
     )
 
-    assert result["pupil"]["targets"] == []
+    assert result["pupil"]["targets"]["nodes"] == []

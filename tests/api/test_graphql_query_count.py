@@ -19,9 +19,11 @@ from tests.factories import World, make_upn
 NESTED = """
 query ($id: UUID!) {
   school(id: $id) {
-    pupils {
-      judgements { step { code } strand { name } module { name } }
-      targets { step { code } }
+    pupils(first: 20) {
+      nodes {
+        judgements(first: 10) { nodes { step { code } strand { name } module { name } } }
+        targets(first: 10) { nodes { step { code } } }
+      }
     }
   }
 }
@@ -72,11 +74,14 @@ async def school_with(runtime: Runtime, pupil_count: int) -> World:
 async def statements_for_nested_query(client: httpx.AsyncClient, world: World) -> list[str]:
     with counting_statements(world.runtime) as statements:
         result = await data(client, world, "teacher", NESTED, {"id": str(world.school.id)})
-    listed = result["school"]["pupils"]
+    listed = result["school"]["pupils"]["nodes"]
     assert len(listed) == len(world.pupils)
-    assert all(len(p["judgements"]) == 2 and len(p["targets"]) == 1 for p in listed)
-    assert {j["step"]["code"] for p in listed for j in p["judgements"]} == {"S2", "S3"}
-    assert {t["step"]["code"] for p in listed for t in p["targets"]} == {"S5"}
+    judged = [p["judgements"]["nodes"] for p in listed]
+    targeted = [p["targets"]["nodes"] for p in listed]
+    assert all(len(j) == 2 for j in judged)
+    assert all(len(t) == 1 for t in targeted)
+    assert {j["step"]["code"] for js in judged for j in js} == {"S2", "S3"}
+    assert {t["step"]["code"] for ts in targeted for t in ts} == {"S5"}
     return statements
 
 
@@ -107,7 +112,10 @@ async def test_asking_for_judgements_alone_does_not_read_targets(
     client: httpx.AsyncClient, runtime: Runtime
 ) -> None:
     world = await school_with(runtime, 3)
-    query = "query ($id: UUID!) { school(id: $id) { pupils { judgements { id } } } }"
+    query = (
+        "query ($id: UUID!) { school(id: $id)"
+        " { pupils { nodes { judgements { nodes { id } } } } } }"
+    )
 
     with counting_statements(runtime) as statements:
         await data(client, world, "teacher", query, {"id": str(world.school.id)})
@@ -126,7 +134,12 @@ def _listing(small: list[str], large: list[str]) -> str:
 HISTORIES = """
 query ($id: UUID!) {
   school(id: $id) {
-    pupils { judgements { history { version } } targets { history { status } } }
+    pupils(first: 20) {
+      nodes {
+        judgements(first: 5) { nodes { history(first: 5) { nodes { version } } } }
+        targets(first: 5) { nodes { history(first: 5) { nodes { status } } } }
+      }
+    }
   }
 }
 """
@@ -140,7 +153,8 @@ async def test_nested_histories_are_batched_not_read_per_judgement_or_target(
         world = await school_with(runtime, size)
         with counting_statements(runtime) as statements:
             result = await data(client, world, "teacher", HISTORIES, {"id": str(world.school.id)})
-        listed = result["school"]["pupils"]
-        assert all(len(p["targets"][0]["history"]) == 1 for p in listed)  # the target was set
+        listed = result["school"]["pupils"]["nodes"]
+        # the target was set
+        assert all(len(p["targets"]["nodes"][0]["history"]["nodes"]) == 1 for p in listed)
         counts.append(len(statements))
     assert counts[0] == counts[1], counts

@@ -17,8 +17,8 @@ query ($id: UUID!) {
   pupil(id: $id) {
     id forename surname upn dateOfBirth misId pseudonym schoolId
     school { name }
-    judgements { step { code } }
-    targets { step { code } }
+    judgements { nodes { step { code } } }
+    targets { nodes { step { code } } }
   }
 }
 """
@@ -131,7 +131,7 @@ async def test_school_of_the_same_trust_is_not_found_for_a_teacher_of_another_sc
         client,
         world,
         "other_teacher",
-        "query ($id: UUID!) { school(id: $id) { name pupils { forename } } }",
+        "query ($id: UUID!) { school(id: $id) { name pupils { nodes { forename } } } }",
         {"id": str(world.school.id)},
     )
 
@@ -160,12 +160,12 @@ async def test_lists_hold_only_the_callers_schools(client: httpx.AsyncClient, wo
     await target(world, pupil_index=0)
     query = """
     {
-      schools { id }
+      schools { nodes { id } }
       pupils { nodes { id } }
       judgements { nodes { pupilId } }
       targets { nodes { pupilId } }
       modules { nodes { schoolId } }
-      trusts { schools { id pupils { id } } }
+      trusts(first: 5) { nodes { schools(first: 5) { nodes { id pupils { nodes { id } } } } } }
     }
     """
 
@@ -175,13 +175,17 @@ async def test_lists_hold_only_the_callers_schools(client: httpx.AsyncClient, wo
     result = response.json()["data"]
 
     other = str(world.other_school.id)
-    assert result["schools"] == [{"id": other}]
+    assert result["schools"]["nodes"] == [{"id": other}]
     assert result["pupils"]["nodes"] == [{"id": str(world.other_pupil.id)}]
     assert result["judgements"]["nodes"] == []
     assert result["targets"]["nodes"] == []
     assert {m["schoolId"] for m in result["modules"]["nodes"]} == {other}
-    assert result["trusts"] == [
-        {"schools": [{"id": other, "pupils": [{"id": str(world.other_pupil.id)}]}]}
+    assert result["trusts"]["nodes"] == [
+        {
+            "schools": {
+                "nodes": [{"id": other, "pupils": {"nodes": [{"id": str(world.other_pupil.id)}]}}]
+            }
+        }
     ]
     leaked = [s for p in world.pupils for s in traces_of(p) if s in response.text]
     assert leaked == []
@@ -209,10 +213,12 @@ async def test_analysts_see_pupils_pseudonymised_wherever_pupils_appear(
     identity = "id forename surname upn dateOfBirth misId pseudonym yearGroup"
     query = f"""
     query ($pupil: UUID!, $school: UUID!) {{
-      pupil(id: $pupil) {{ {identity} judgements {{ step {{ code }} }} }}
-      school(id: $school) {{ pupils {{ {identity} }} }}
+      pupil(id: $pupil) {{ {identity} judgements {{ nodes {{ step {{ code }} }} }} }}
+      school(id: $school) {{ pupils {{ nodes {{ {identity} }} }} }}
       pupils(schoolId: $school) {{ nodes {{ {identity} }} }}
-      trust: trusts {{ schools {{ pupils {{ {identity} }} }} }}
+      trust: trusts(first: 2) {{ nodes {{ schools(first: 5) {{ nodes {{
+        pupils(first: 10) {{ nodes {{ {identity} }} }}
+      }} }} }} }}
     }}
     """
 
@@ -228,9 +234,14 @@ async def test_analysts_see_pupils_pseudonymised_wherever_pupils_appear(
 
     seen = (
         [result["pupil"]]
-        + result["school"]["pupils"]
+        + result["school"]["pupils"]["nodes"]
         + result["pupils"]["nodes"]
-        + [p for t in result["trust"] for s in t["schools"] for p in s["pupils"]]
+        + [
+            p
+            for t in result["trust"]["nodes"]
+            for s in t["schools"]["nodes"]
+            for p in s["pupils"]["nodes"]
+        ]
     )
     assert len(seen) == 1 + 2 + 2 + 3
     for pupil in seen:
@@ -239,7 +250,7 @@ async def test_analysts_see_pupils_pseudonymised_wherever_pupils_appear(
         assert pupil["pseudonym"].startswith("P-")
     pseudonyms = {p["id"]: p["pseudonym"] for p in seen}
     assert len(set(pseudonyms.values())) == len(pseudonyms) == 3, "stable and distinct per pupil"
-    assert result["pupil"]["judgements"] == [{"step": {"code": "S2"}}]
+    assert result["pupil"]["judgements"]["nodes"] == [{"step": {"code": "S2"}}]
     names = [s for p in [*world.pupils, world.other_pupil] for s in traces_of(p)[2:]]
     assert [s for s in names if s in response.text] == []
 

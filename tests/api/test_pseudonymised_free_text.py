@@ -12,7 +12,7 @@ from domain.services import judgements, targets
 from tests.factories import World
 
 PUPIL_QUERY = """query($id: UUID!) { pupil(id: $id) {
-  judgements { note history { note } } targets { rationale } } }"""
+  judgements { nodes { note history { nodes { note } } } } targets { nodes { rationale } } } }"""
 
 
 async def _reads(
@@ -44,9 +44,9 @@ async def _reads(
         *(j["note"] for j in listed.json()["items"]),
         target["rationale"],
         *(c["note"] if "note" in c else c["rationale"] for c in changed),
-        *(j["note"] for j in pupil["judgements"]),
-        *(r["note"] for j in pupil["judgements"] for r in j["history"]),
-        *(t["rationale"] for t in pupil["targets"]),
+        *(j["note"] for j in pupil["judgements"]["nodes"]),
+        *(r["note"] for j in pupil["judgements"]["nodes"] for r in j["history"]["nodes"]),
+        *(t["rationale"] for t in pupil["targets"]["nodes"]),
     ]
 
 

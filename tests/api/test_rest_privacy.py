@@ -413,10 +413,14 @@ async def test_trust_analysts_get_no_outcome_wording_as_in_the_pupil_report(
         "/graphql",
         json={
             "query": "query($p: UUID) { outcomeTargets(pupilId: $p) "
-            "{ items { text evaluations { note } } } }",
+            "{ nodes { text evaluations { nodes { note } } } } }",
             "variables": {"p": pupil["id"]},
         },
         headers=shared_world.headers("trust_analyst"),
     )
     assert graphql.status_code == 200, graphql.text
+    assert "errors" not in graphql.json(), graphql.text
+    (shown_outcome,) = graphql.json()["data"]["outcomeTargets"]["nodes"]
+    assert shown_outcome["text"] == ""
+    assert [e["note"] for e in shown_outcome["evaluations"]["nodes"]] == [""]
     assert not _mentions(graphql.json(), FORENAME), graphql.text
