@@ -1,4 +1,9 @@
-"""The Mutation root: judgements and targets, through the same use cases as REST."""
+"""The Mutation root: judgements and targets, through the same use cases as REST.
+
+A change to an existing record requires `expectedVersion`, as REST requires If-Match: of ten
+teachers correcting one judgement at once without it, two silently overwrote each other.
+GraphQL has no `*` (REST keeps `If-Match: *` for scripts that mean "whatever is there now").
+"""
 
 import uuid
 from datetime import date
@@ -40,6 +45,12 @@ TargetResult = Annotated[
 ]
 
 
+#: every change to a record names the version it changes, as REST's If-Match does
+EXPECTED_VERSION = (
+    "the `version` you read: a change made since then is a StaleVersionProblem, never lost"
+)
+
+
 @strawberry.input
 class RecordJudgementInput:
     pupil_id: uuid.UUID
@@ -57,7 +68,7 @@ class RecordJudgementInput:
 class CorrectJudgementInput:
     judgement_id: uuid.UUID
     reason: str
-    expected_version: int | None = None
+    expected_version: int = strawberry.field(description=EXPECTED_VERSION)
     step_id: uuid.UUID | None = None
     kind: jm.JudgementKind | None = None
     assessed_on: date | None = None
@@ -70,7 +81,7 @@ class CorrectJudgementInput:
 class ModerateJudgementInput:
     judgement_id: uuid.UUID
     state: jm.ModerationState
-    expected_version: int | None = None
+    expected_version: int = strawberry.field(description=EXPECTED_VERSION)
     step_id: uuid.UUID | None = None
     moderator: str | None = None
     moderated_on: date | None = None
@@ -90,8 +101,8 @@ class SetTargetInput:
 class ChangeTargetStatusInput:
     target_id: uuid.UUID
     status: tm.TargetStatus
+    expected_version: int = strawberry.field(description=EXPECTED_VERSION)
     reason: str = ""
-    expected_version: int | None = None
 
 
 @strawberry.input
@@ -99,7 +110,7 @@ class ReviseTargetInput:
     target_id: uuid.UUID
     step_id: uuid.UUID
     reason: str
-    expected_version: int | None = None
+    expected_version: int = strawberry.field(description=EXPECTED_VERSION)
 
 
 @strawberry.type

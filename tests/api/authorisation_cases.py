@@ -328,16 +328,18 @@ def rest_calls(victim: Victim) -> dict[tuple[str, str], RestCall]:
 #: Each query asks for the fields a pseudonymised caller must get blank, where the type has them.
 QUERIES: dict[str, str] = {
     "me": "{ me { subject } }",
-    "trusts": "{ trusts { id schools { id name } } }",
+    "trusts": "{ trusts { nodes { id schools { nodes { id name } } } } }",
     "trust": "query($id: UUID!) { trust(id: $id) { id } }",
-    "schools": "query($t: UUID) { schools(trustId: $t) { id } }",
+    "schools": "query($t: UUID) { schools(trustId: $t) { nodes { id } } }",
     "school": (
         "query($id: UUID!) { school(id: $id) { id pupils"
-        " { id forename surname dateOfBirth upn misId } } }"
+        " { nodes { id forename surname dateOfBirth upn misId } } } }"
     ),
     "pupil": (
         "query($id: UUID!) { pupil(id: $id) { id forename surname dateOfBirth upn misId"
-        " judgements { note history { note reason } } targets { rationale } } }"
+        " judgements { nodes { note assessor evidence moderation { moderator }"
+        " history { nodes { note assessor reason moderation { moderator } } } } }"
+        " targets { nodes { rationale history { nodes { reason } } } } } }"
     ),
     "pupils": (
         "query($s: UUID) { pupils(schoolId: $s)"
@@ -348,12 +350,23 @@ QUERIES: dict[str, str] = {
     "module": "query($id: UUID!) { module(id: $id) { id } }",
     "modules": "query($s: UUID) { modules(schoolId: $s) { nodes { id } } }",
     "judgement": (
-        "query($id: UUID!) { judgement(id: $id) { id note evidence history { note reason } } }"
+        "query($id: UUID!) { judgement(id: $id) { id note assessor evidence"
+        " moderation { moderator } history { nodes { note assessor reason"
+        " moderation { moderator } } } } }"
     ),
-    "judgements": "query($p: UUID) { judgements(pupilId: $p) { nodes { id note } } }",
-    "target": "query($id: UUID!) { target(id: $id) { id rationale history { reason } } }",
-    "targets": "query($s: UUID) { targets(schoolId: $s) { nodes { id rationale } } }",
-    "outcomeTargets": "query($p: UUID) { outcomeTargets(pupilId: $p) { nodes { id text } } }",
+    "judgements": (
+        "query($p: UUID) { judgements(pupilId: $p)"
+        " { nodes { id note assessor evidence moderation { moderator } } } }"
+    ),
+    "target": "query($id: UUID!) { target(id: $id) { id rationale history { nodes { reason } } } }",
+    "targets": (
+        "query($s: UUID) { targets(schoolId: $s)"
+        " { nodes { id rationale history { nodes { reason } } } } }"
+    ),
+    "outcomeTargets": (
+        "query($p: UUID) { outcomeTargets(pupilId: $p)"
+        " { nodes { id text evaluations { nodes { note } } } } }"
+    ),
     "destinations": "query($s: UUID) { destinations(schoolId: $s) { nodes { id provider } } }",
     "cohortAnalysis": (
         'query($s: UUID) { cohortAnalysis(academicYear: "2023/24", module: 1, schoolId: $s)'
@@ -425,9 +438,20 @@ def graphql_variables(name: str, victim: Victim, ids: Ids) -> dict[str, Any]:
             }
         },
         "correctJudgement": {
-            "input": {"judgementId": ids["judgement_id"], "reason": "typo", "assessor": "Mr Li"}
+            "input": {
+                "judgementId": ids["graphql_correct_judgement"],
+                "expectedVersion": 1,
+                "reason": "typo",
+                "assessor": "Mr Li",
+            }
         },
-        "moderateJudgement": {"input": {"judgementId": ids["judgement_id"], "state": "AGREED"}},
+        "moderateJudgement": {
+            "input": {
+                "judgementId": ids["graphql_moderate_judgement"],
+                "expectedVersion": 1,
+                "state": "AGREED",
+            }
+        },
         "setTarget": {
             "input": {
                 "pupilId": ids["pupil_id"],
@@ -436,9 +460,20 @@ def graphql_variables(name: str, victim: Victim, ids: Ids) -> dict[str, Any]:
                 "stepId": step[1],
             }
         },
-        "changeTargetStatus": {"input": {"targetId": ids["second_target_id"], "status": "MET"}},
+        "changeTargetStatus": {
+            "input": {
+                "targetId": ids["graphql_change_target_status"],
+                "expectedVersion": 1,
+                "status": "MET",
+            }
+        },
         "reviseTarget": {
-            "input": {"targetId": ids["second_target_id"], "stepId": step[5], "reason": "x"}
+            "input": {
+                "targetId": ids["graphql_revise_target"],
+                "expectedVersion": 1,
+                "stepId": step[5],
+                "reason": "x",
+            }
         },
     }
     school_wide = {"s": ids["school_id"]}

@@ -1,11 +1,13 @@
 """Mutations answer with the changed entity, or with the problem member that says what is wrong."""
 
+import asyncio
 import uuid
 from typing import Any
 
 import httpx
+import pytest
 
-from tests.api.graphql_support import data, judgement, target
+from tests.api.graphql_support import data, judgement, post, target
 from tests.factories import World
 
 JUDGEMENT = """
@@ -206,10 +208,10 @@ async def test_correct_judgement_returns_the_next_version_and_keeps_history(
         client,
         world,
         "teacher",
-        "query ($id: UUID!) { judgement(id: $id) { history { version reason stepId } } }",
+        "query ($id: UUID!) { judgement(id: $id) { history { nodes { version reason stepId } } } }",
         {"id": str(recorded.id)},
     )
-    assert history["judgement"]["history"] == [
+    assert history["judgement"]["history"]["nodes"] == [
         {"version": 1, "reason": "typo", "stepId": world.step("S2")}
     ]
 
@@ -235,7 +237,7 @@ async def test_correct_judgement_of_an_unknown_id_is_not_found(
         world,
         "teacher",
         "correctJudgement",
-        {"judgementId": str(uuid.uuid4()), "reason": "typo"},
+        {"judgementId": str(uuid.uuid4()), "expectedVersion": 1, "reason": "typo"},
     )
 
     assert result == {"__typename": "NotFoundProblem", "message": "judgement not found"}
@@ -251,7 +253,12 @@ async def test_correct_judgement_of_another_schools_judgement_is_not_found(
         world,
         "other_teacher",
         "correctJudgement",
-        {"judgementId": str(recorded.id), "reason": "vandalism", "stepId": world.step("S8")},
+        {
+            "judgementId": str(recorded.id),
+            "expectedVersion": 1,
+            "reason": "vandalism",
+            "stepId": world.step("S8"),
+        },
     )
 
     assert result == {"__typename": "NotFoundProblem", "message": "judgement not found"}
@@ -275,7 +282,12 @@ async def test_an_analyst_correcting_a_judgement_they_can_see_is_forbidden(
         world,
         "trust_analyst",
         "correctJudgement",
-        {"judgementId": str(recorded.id), "reason": "looks low", "stepId": world.step("S5")},
+        {
+            "judgementId": str(recorded.id),
+            "expectedVersion": 1,
+            "reason": "looks low",
+            "stepId": world.step("S5"),
+        },
     )
 
     assert result["__typename"] == "ForbiddenProblem"
@@ -291,7 +303,7 @@ async def test_correct_judgement_without_a_reason_is_a_validation_problem(
         world,
         "teacher",
         "correctJudgement",
-        {"judgementId": str(recorded.id), "reason": " "},
+        {"judgementId": str(recorded.id), "expectedVersion": 1, "reason": " "},
     )
 
     assert field_errors(result) == [("reason", "required")]
@@ -335,7 +347,7 @@ async def test_moderate_judgement_adjusted_without_a_step_is_a_validation_proble
         world,
         "school_admin",
         "moderateJudgement",
-        {"judgementId": str(recorded.id), "state": "ADJUSTED"},
+        {"judgementId": str(recorded.id), "expectedVersion": 1, "state": "ADJUSTED"},
     )
 
     assert field_errors(result) == [("step_id", "required")]
@@ -351,7 +363,12 @@ async def test_moderate_judgement_adjusted_to_a_step_off_the_scale_is_a_validati
         world,
         "school_admin",
         "moderateJudgement",
-        {"judgementId": str(recorded.id), "state": "ADJUSTED", "stepId": str(uuid.uuid4())},
+        {
+            "judgementId": str(recorded.id),
+            "expectedVersion": 1,
+            "state": "ADJUSTED",
+            "stepId": str(uuid.uuid4()),
+        },
     )
 
     assert field_errors(result) == [("step_id", "step.scale")]
@@ -382,7 +399,7 @@ async def test_moderate_judgement_of_an_unknown_id_is_not_found(
         world,
         "school_admin",
         "moderateJudgement",
-        {"judgementId": str(uuid.uuid4()), "state": "AGREED"},
+        {"judgementId": str(uuid.uuid4()), "expectedVersion": 1, "state": "AGREED"},
     )
 
     assert result["__typename"] == "NotFoundProblem"
@@ -396,7 +413,7 @@ async def test_an_analyst_moderating_is_forbidden(client: httpx.AsyncClient, wor
         world,
         "trust_analyst",
         "moderateJudgement",
-        {"judgementId": str(recorded.id), "state": "AGREED"},
+        {"judgementId": str(recorded.id), "expectedVersion": 1, "state": "AGREED"},
     )
 
     assert result["__typename"] == "ForbiddenProblem"
@@ -494,11 +511,15 @@ async def test_change_target_status_against_the_transitions_is_a_conflict(
     client: httpx.AsyncClient, world: World
 ) -> None:
     made = await target(world)
-    withdraw = {"targetId": str(made.id), "status": "WITHDRAWN"}
+    withdraw = {"targetId": str(made.id), "expectedVersion": 1, "status": "WITHDRAWN"}
     await mutate(client, world, "teacher", "changeTargetStatus", withdraw)
 
     result = await mutate(
-        client, world, "teacher", "changeTargetStatus", withdraw | {"status": "MET"}
+        client,
+        world,
+        "teacher",
+        "changeTargetStatus",
+        withdraw | {"status": "MET", "expectedVersion": 2},
     )
 
     assert result["__typename"] == "ConflictProblem"
@@ -515,7 +536,7 @@ async def test_change_target_status_of_another_schools_target_is_not_found(
         world,
         "other_teacher",
         "changeTargetStatus",
-        {"targetId": str(made.id), "status": "WITHDRAWN"},
+        {"targetId": str(made.id), "expectedVersion": 1, "status": "WITHDRAWN"},
     )
 
     assert result == {"__typename": "NotFoundProblem", "message": "target not found"}
@@ -531,7 +552,7 @@ async def test_an_analyst_changing_a_target_status_is_forbidden(
         world,
         "trust_analyst",
         "changeTargetStatus",
-        {"targetId": str(made.id), "status": "WITHDRAWN"},
+        {"targetId": str(made.id), "expectedVersion": 1, "status": "WITHDRAWN"},
     )
 
     assert result["__typename"] == "ForbiddenProblem"
@@ -593,7 +614,12 @@ async def test_revise_target_without_a_reason_or_with_a_step_off_the_scale_is_in
     client: httpx.AsyncClient, world: World
 ) -> None:
     made = await target(world)
-    revise = {"targetId": str(made.id), "stepId": world.step("S5"), "reason": ""}
+    revise = {
+        "targetId": str(made.id),
+        "expectedVersion": 1,
+        "stepId": world.step("S5"),
+        "reason": "",
+    }
 
     no_reason = await mutate(client, world, "teacher", "reviseTarget", revise)
     off_scale = await mutate(
@@ -616,7 +642,12 @@ async def test_revise_target_of_an_unknown_id_is_not_found(
         world,
         "teacher",
         "reviseTarget",
-        {"targetId": str(uuid.uuid4()), "stepId": world.step("S5"), "reason": "ahead"},
+        {
+            "targetId": str(uuid.uuid4()),
+            "expectedVersion": 1,
+            "stepId": world.step("S5"),
+            "reason": "ahead",
+        },
     )
 
     assert result["__typename"] == "NotFoundProblem"
@@ -632,7 +663,92 @@ async def test_an_analyst_revising_a_target_is_forbidden(
         world,
         "trust_analyst",
         "reviseTarget",
-        {"targetId": str(made.id), "stepId": world.step("S5"), "reason": "ahead"},
+        {
+            "targetId": str(made.id),
+            "expectedVersion": 1,
+            "stepId": world.step("S5"),
+            "reason": "ahead",
+        },
     )
 
     assert result["__typename"] == "ForbiddenProblem"
+
+
+# --- expectedVersion -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "input"),
+    [
+        ("correctJudgement", {"reason": "typo", "note": "blind"}),
+        ("moderateJudgement", {"state": "AGREED"}),
+        ("changeTargetStatus", {"status": "WITHDRAWN"}),
+        ("reviseTarget", {"stepId": "S5", "reason": "ahead"}),
+    ],
+)
+async def test_a_change_without_expected_version_is_refused_and_writes_nothing(
+    client: httpx.AsyncClient, world: World, name: str, input: dict[str, Any]
+) -> None:
+    recorded, made = await judgement(world), await target(world)
+    key = {"judgementId": str(recorded.id)} if "Judgement" in name else {"targetId": str(made.id)}
+    if "stepId" in input:
+        input = {**input, "stepId": world.step(input["stepId"])}
+    input_type, _ = MUTATIONS[name]
+
+    body = await post(
+        client,
+        world,
+        "school_admin",
+        f"mutation ($input: {input_type}!) {{ {name}(input: $input) {{ __typename }} }}",
+        {"input": {**key, **input}},
+    )
+
+    assert body["data"] is None
+    (error,) = body["errors"]
+    assert "expectedVersion" in error["message"]
+    read = await data(
+        client,
+        world,
+        "teacher",
+        "query ($j: UUID!, $t: UUID!) { judgement(id: $j) { version } target(id: $t) { version } }",
+        {"j": str(recorded.id), "t": str(made.id)},
+    )
+    assert (read["judgement"]["version"], read["target"]["version"]) == (1, 1)
+
+
+async def test_ten_concurrent_corrections_of_one_version_keep_one_and_lose_none_silently(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    """Regression: with the version optional, 2 of 10 blind corrections overwrote another."""
+    recorded = await judgement(world)
+    notes = [f"correction {n}" for n in range(10)]
+
+    results = await asyncio.gather(
+        *(
+            mutate(
+                client,
+                world,
+                "teacher",
+                "correctJudgement",
+                {
+                    "judgementId": str(recorded.id),
+                    "expectedVersion": 1,
+                    "reason": "re-checked",
+                    "note": note,
+                },
+            )
+            for note in notes
+        )
+    )
+
+    kinds = sorted(r["__typename"] for r in results)
+    assert kinds == ["Judgement"] + ["StaleVersionProblem"] * 9
+    (kept,) = [r for r in results if r["__typename"] == "Judgement"]
+    read = await data(
+        client,
+        world,
+        "teacher",
+        "query ($id: UUID!) { judgement(id: $id) { version note } }",
+        {"id": str(recorded.id)},
+    )
+    assert read["judgement"] == {"version": 2, "note": kept["note"]}
