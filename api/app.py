@@ -1,5 +1,6 @@
 """The composition root: builds the runtime and mounts REST and GraphQL on one FastAPI app."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,12 +21,16 @@ from api.security.keys import pseudonym_key, signing_key
 from api.security.passwords import Argon2PasswordHasher
 from api.security.tokens import TokenService
 from api.settings import ApiSettings
+from api.worker_loop import WorkerLoop
 from domain.privacy import Pseudonymiser
 from persistence.database import Database
 from persistence.embedded import database_url
 from persistence.migrate import upgrade
 
 logger = logging.getLogger("stepwise")
+
+#: allocations between young collections (CPython's default is 700)
+YOUNG_COLLECTION_THRESHOLD = 10_000
 
 DESCRIPTION = """
 Pupil-progress tracking for special schools, alternative provision and their trusts.
@@ -58,6 +63,21 @@ async def _open_database(settings: ApiSettings) -> Database:
     return Database.connect(url, settings.database)
 
 
+def _settle_collector() -> None:
+    """Move what start-up made (modules, the schema, the app) out of the cyclic collector's way.
+
+    A full collection walks every tracked object; with the service's own start-up objects in
+    the oldest generation it stopped every thread for 200-300 ms at a time under heavy GraphQL
+    traffic (bench/graphql_bounds.py). Frozen, they are never walked again, and a full
+    collection only looks at what requests made. Young collections start after 10,000
+    allocations rather than 700, so a large answer being built is not walked over and over
+    (with both, /health's p99 under that traffic fell from 373 to 66 ms)."""
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, middle, old)
+
+
 def create_app(settings: ApiSettings | None = None, database: Database | None = None) -> FastAPI:
     """`database` lets the caller own the engine (tests, `stepwise serve`); else it is made here."""
     settings = settings or ApiSettings()
@@ -66,10 +86,15 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = database is None
         db = database or await _open_database(settings)
-        app.state.runtime = build_runtime(settings, db)
+        runtime = build_runtime(settings, db)
+        runtime.worker = WorkerLoop("stepwise-graphql", runtime)
+        runtime.worker.start()
+        app.state.runtime = runtime
+        _settle_collector()
         try:
             yield
         finally:
+            await runtime.worker.stop()
             if owned:
                 await db.dispose()
 

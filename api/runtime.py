@@ -3,6 +3,7 @@
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from api.security.passwords import Argon2PasswordHasher
 from api.security.tokens import SubjectKind, TokenService
@@ -17,6 +18,9 @@ from domain.services.identity import (
 from persistence.database import Database
 from persistence.scope import Scope
 from persistence.unit_of_work import SqlUnitOfWork
+
+if TYPE_CHECKING:
+    from api.worker_loop import WorkerLoop
 
 
 @dataclass
@@ -61,6 +65,8 @@ class Runtime:
     hasher: Argon2PasswordHasher
     pseudonymiser: Pseudonymiser
     principals: PrincipalCache
+    #: where GraphQL operations run (api/worker_loop.py); None: on the service's own loop
+    worker: "WorkerLoop | None" = None
 
     def system_uow(self) -> SqlUnitOfWork:
         """Unrestricted: for sign-in and scope resolution, before a caller's scope exists."""

@@ -49,6 +49,8 @@ class ApiSettings(BaseSettings):
     )
     #: Seconds one GraphQL operation may run before it is stopped and answered with an error.
     graphql_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    #: GraphQL operations resolved at once; the rest wait their turn within their time limit.
+    graphql_concurrency: int = Field(default=4, ge=1, le=64)
     #: National attendance % that school reports compare with. 87.0: state-funded special
     #: schools' overall absence was about 13% in the DfE's "Pupil absence in schools in
     #: England" (2022/23 and 2023/24), the "87% for SEN schools" seed 000 quotes.

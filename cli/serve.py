@@ -10,6 +10,9 @@ from api.settings import ApiSettings
 from cli.database import masked, migrated, pinned
 from cli.failures import reported
 
+#: how long a shutdown waits for requests in flight
+GRACEFUL_SHUTDOWN_SECONDS = 30
+
 
 def serve_command(
     host: Annotated[
@@ -34,4 +37,12 @@ def serve_command(
     typer.echo(f"  REST docs: {base}/docs")
     typer.echo(f"  GraphQL:   {base}/graphql")
     typer.echo(f"  Database:  {masked(url)}")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # stop within this when asked to (SIGTERM, Ctrl-C), even with requests in flight: a GraphQL
+    # operation is stopped at its own limit well before, a long export is cut off
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )

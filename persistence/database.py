@@ -6,7 +6,7 @@ milliseconds behind) that the analytics adapters ask for with `analytics_unit_of
 Unset, both are the primary, exactly as before. The use cases cannot tell the difference.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -40,6 +40,8 @@ class Database:
     analytics_parallelism: int = 1
     #: where analytics read when READ_DATABASE_URL is set; None: the primary serves them
     replica: ReadReplica | None = None
+    #: what the engines were made with, for `twin`
+    settings: DatabaseSettings = field(default_factory=DatabaseSettings)
 
     @classmethod
     def connect(cls, url: str, settings: DatabaseSettings) -> "Database":
@@ -50,7 +52,14 @@ class Database:
             sessions=make_session_factory(engine),
             analytics_parallelism=settings.analytics_parallelism,
             replica=ReadReplica.connect(settings.read_url, settings) if settings.read_url else None,
+            settings=settings,
         )
+
+    def twin(self) -> "Database":
+        """The same servers through engines of its own. An engine's connections belong to the
+        event loop that opened them, so another loop (a worker thread's) needs its own."""
+        read_url = self.replica.url if self.replica is not None else None
+        return Database.connect(self.url, self.settings.model_copy(update={"read_url": read_url}))
 
     def unit_of_work(self, scope: Scope) -> SqlUnitOfWork:
         """On the primary: writes, and reads that must see what the caller just wrote."""

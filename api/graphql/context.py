@@ -31,6 +31,16 @@ class Context(BaseContext):
         """Read-only, on the read replica if one is configured: aggregate analytics only."""
         return self.runtime.analytics_uow_for(self.principal)
 
+    def moved_to(self, runtime: Runtime) -> "Context":
+        """The same caller and request, on another runtime (a worker loop's), with loaders
+        of its own made there."""
+        moved = Context(
+            runtime=runtime, principal=self.principal, loaders=Loaders(runtime, self.principal)
+        )
+        moved.request, moved.response = self.request, self.response
+        moved.background_tasks = self.background_tasks
+        return moved
+
 
 async def get_context(
     request: Request,

@@ -51,6 +51,7 @@ def graphql_router(settings: ApiSettings) -> GraphQLRouter[Context, None]:
             settings.graphql_max_depth,
             settings.graphql_budgets,
             settings.graphql_timeout_seconds,
+            settings.graphql_concurrency,
         ),
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphiql else None,

@@ -1,8 +1,9 @@
 """The GraphQL schema with its guards: depth, alias, token and cost limits, a time limit per
-operation, masked errors."""
+operation, a limit on operations at once, masked errors; operations run on a worker loop."""
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,18 +19,27 @@ from api.graphql.errors import TIMED_OUT, DomainErrorCodes
 from api.graphql.mutations import Mutation
 from api.graphql.queries import Query
 from api.log_privacy import described
+from api.runtime import Runtime
 from domain.access import Role
 
 DEFAULT_MAX_DEPTH = 10
 DEFAULT_TIMEOUT_SECONDS = 10.0
+DEFAULT_CONCURRENCY = 4
 
 logger = logging.getLogger("stepwise.graphql")
 
 
 class _Schema(strawberry.Schema):
-    def __init__(self, *args: Any, timeout_seconds: float, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, timeout_seconds: float, concurrency: int = 4, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.timeout_seconds = timeout_seconds
+        self.concurrency = concurrency
+        #: operations running at once, per event loop (each loop needs its own semaphore)
+        self._slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
 
     async def execute(
         self,
@@ -41,10 +51,49 @@ class _Schema(strawberry.Schema):
         allowed_operation_types: Iterable[OperationType] | None = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        """The operation, stopped after `timeout_seconds`: its resolvers are cancelled (their
-        statements with them), what it built is dropped, and the caller is told why."""
+        """The operation, on the runtime's worker loop when it has one (api/worker_loop.py),
+        so resolving it never holds up the service's own loop."""
+        given = context_value if isinstance(context_value, Context) else None
+        worker = given.runtime.worker if given is not None else None
+        if given is None or worker is None:
+            return await self._bounded(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
+
+        async def there(runtime: Runtime) -> ExecutionResult:
+            return await self._bounded(
+                query,
+                variable_values,
+                given.moved_to(runtime),
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
+
+        return await worker.run(there)
+
+    async def _bounded(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None,
+        context_value: Any | None,
+        root_value: Any | None,
+        operation_name: str | None,
+        allowed_operation_types: Iterable[OperationType] | None,
+        operation_extensions: dict[str, Any] | None,
+    ) -> ExecutionResult:
+        """The operation, once one of `concurrency` places is free, stopped after
+        `timeout_seconds` (the wait included): its resolvers are cancelled (their statements
+        with them), what it built is dropped, and the caller is told why."""
         try:
-            async with asyncio.timeout(self.timeout_seconds):
+            async with asyncio.timeout(self.timeout_seconds), self._slot():
                 return await super().execute(
                     query,
                     variable_values,
@@ -62,6 +111,13 @@ class _Schema(strawberry.Schema):
                 extensions={"code": TIMED_OUT},
             )
             return ExecutionResult(data=None, errors=[error])
+
+    def _slot(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        slots = self._slots.get(loop)
+        if slots is None:
+            slots = self._slots.setdefault(loop, asyncio.Semaphore(self.concurrency))
+        return slots
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -92,6 +148,7 @@ def build_schema(
     max_depth: int = DEFAULT_MAX_DEPTH,
     budgets: Mapping[Role, int] | None = None,
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> strawberry.Schema:
     from api.settings import ApiSettings  # the defaults, when the caller gives none
 
@@ -107,6 +164,7 @@ def build_schema(
             DomainErrorCodes,
         ],
         timeout_seconds=timeout_seconds,
+        concurrency=concurrency,
     )
 
 

@@ -102,9 +102,16 @@ def counting_statements(runtime: Runtime) -> Iterator[list[str]]:
     ) -> None:
         statements.append(statement)
 
-    engine = runtime.database.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
+    # GraphQL runs on the worker loop's engine (api/worker_loop.py), the caller's resolution on
+    # the service's own
+    databases = [runtime.database]
+    if runtime.worker is not None:
+        databases.append(runtime.worker.runtime.database)
+    engines = [database.engine.sync_engine for database in databases]
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
     try:
         yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
