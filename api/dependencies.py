@@ -39,7 +39,7 @@ async def get_principal(
         token = runtime.tokens.verify(credentials.credentials)
     except InvalidToken as error:
         raise unauthorised("the bearer token is not valid") from error
-    return await runtime.resolve(token.kind, token.subject)
+    return await runtime.resolve(token.kind, token.subject, token.generation)
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

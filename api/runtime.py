@@ -81,8 +81,14 @@ class Runtime:
         aggregate analytics, reports and exports, which may lag the primary by replication."""
         return self.database.analytics_unit_of_work(Scope.of(principal))
 
-    async def resolve(self, kind: SubjectKind, subject: str) -> Principal:
-        cached = self.principals.get(kind, subject)
+    async def resolve(
+        self, kind: SubjectKind, subject: str, generation: int | None = None
+    ) -> Principal:
+        """The caller a token names, if it may still act: a user's token must carry the user's
+        current token generation (the cache is keyed by it, so an ended token is never served
+        from it)."""
+        key = f"{subject}#{generation}" if generation is not None else subject
+        cached = self.principals.get(kind, key)
         if cached is not None:
             return cached
         if kind == "user":
@@ -90,8 +96,8 @@ class Runtime:
                 user_id = uuid.UUID(subject)
             except ValueError as error:
                 raise AuthenticationFailed from error
-            principal = await principal_for_user(self.system_uow(), user_id)
+            principal = await principal_for_user(self.system_uow(), user_id, generation or 1)
         else:
             principal = await principal_for_client(self.system_uow(), subject)
-        self.principals.put(kind, subject, principal)
+        self.principals.put(kind, key, principal)
         return principal

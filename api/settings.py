@@ -1,11 +1,13 @@
 """Service settings (env prefix STEPWISE_), grouped apart from the database's own."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.access import Role
+from domain.sign_in import Rules, ThrottleRule, ThrottleScope
 from persistence.settings import DatabaseSettings, default_data_dir
 
 PLACEHOLDERS = {"changeme", "change-me", "secret", "password", "stepwise"}
@@ -22,6 +24,26 @@ class AuthSettings(BaseSettings):
     #: Seconds a resolved caller (role and scope) is cached; deactivation takes effect within it.
     principal_cache_seconds: float = Field(default=10.0, ge=0)
     leeway_seconds: int = Field(default=30, ge=0, le=60)
+    #: Wrong passwords (or secrets) an account may have in a row before each attempt waits
+    #: (1 s, doubling, up to `sign_in_longest_wait_seconds`); a success clears the count.
+    sign_in_free_failures_per_account: int = Field(default=5, ge=1, le=1000)
+    #: The same for one client address (a school's staff share one behind its router).
+    sign_in_free_failures_per_address: int = Field(default=50, ge=1, le=100_000)
+    sign_in_longest_wait_seconds: int = Field(default=900, ge=1, le=86_400)
+    #: Failures further apart than this start the count again.
+    sign_in_window_seconds: int = Field(default=900, ge=1, le=86_400)
+
+    def sign_in_rules(self) -> Rules:
+        window = timedelta(seconds=self.sign_in_window_seconds)
+        longest = timedelta(seconds=self.sign_in_longest_wait_seconds)
+        return {
+            ThrottleScope.ACCOUNT: ThrottleRule(
+                self.sign_in_free_failures_per_account, window, longest
+            ),
+            ThrottleScope.ADDRESS: ThrottleRule(
+                self.sign_in_free_failures_per_address, window, longest
+            ),
+        }
 
 
 class ApiSettings(BaseSettings):

@@ -29,6 +29,8 @@ class AuditAction(enum.StrEnum):
     IMPORT = "import"  # one summary entry for a whole bulk import
     SUBJECT_ACCESS = "subject_access"  # everything held about a pupil was exported
     ERASURE = "erasure"  # a pupil was erased: ids, reason and retention decision only
+    SIGN_IN_FAILED = "sign_in_failed"  # a wrong password or secret (never the password)
+    ACCOUNT = "account"  # a staff account created, changed, (de/re)activated, password set
 
 
 #: The tables whose rows are audited (resource names in entries are these table names).

@@ -22,9 +22,15 @@ class User:
     school_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
     active: bool = True
     version: int = 1
+    #: written into each token the user is given; moving it on ends every one they hold
+    token_generation: int = 1
 
     def __post_init__(self) -> None:
         self.email = self.email.strip().lower()
+
+    def end_tokens(self) -> None:
+        """Every token issued so far stops working (checked as each request is resolved)."""
+        self.token_generation += 1
 
     def problems(self) -> list[Problem]:
         return _scope_problems(self.role, self.trust_id, self.school_ids, self.email)

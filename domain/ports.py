@@ -56,6 +56,7 @@ from domain.progress import (
 )
 from domain.pupil import Pupil
 from domain.qualification import PassCounts, PassRateQuery, QualificationEntry
+from domain.sign_in import Rules, ThrottleKey
 from domain.subject_access import HeldRow
 from domain.target import OutcomeEvaluation, OutcomeTarget, Target, TargetRevision
 from domain.target_progress import TargetProgress, TargetProgressQuery, TrackStatus
@@ -357,6 +358,32 @@ class AuditTrail(Protocol):
 
     async def entries(self, audit_filter: AuditFilter) -> AuditPage: ...
 
+    async def account_entry(
+        self,
+        resource: str,
+        account: uuid.UUID | None,
+        action: AuditAction,
+        changes: Mapping[str, object],
+    ) -> None:
+        """An entry about a staff account or client (`resource` users or integration_clients)
+        in each school it reaches, as the transaction's actor; none if `account` is None, at
+        the same cost."""
+        ...
+
+
+class SignInLedger(Protocol):
+    """Failed sign-ins per account and per address (domain.sign_in), shared by every server
+    process."""
+
+    async def blocked_until(self, keys: Sequence[ThrottleKey], now: datetime) -> datetime | None:
+        """The latest time any of `keys` must wait until, if that is still to come."""
+        ...
+
+    async def record_failure(
+        self, keys: Sequence[ThrottleKey], now: datetime, rules: Rules
+    ) -> None: ...
+    async def forget(self, key: ThrottleKey) -> None: ...
+
 
 class ExportQueries(Protocol):
     """Every row of a resource for an export, read through a server-side cursor `size` rows
@@ -421,6 +448,7 @@ class UnitOfWork(Protocol):
     destinations: DestinationRepository
     users: UserRepository
     clients: ClientRepository
+    sign_ins: SignInLedger
     progress_models: ProgressModelRepository
     progress: ProgressQueries
     quality: DataQualityQueries

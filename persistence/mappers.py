@@ -535,6 +535,7 @@ def user_from_row(row: UserRow) -> User:
         school_ids=frozenset(row.school_ids),
         active=row.active,
         version=row.version,
+        token_generation=row.token_generation,
     )
 
 
@@ -549,6 +550,7 @@ def user_values(u: User) -> dict[str, Any]:
         "school_ids": sorted(u.school_ids),
         "active": u.active,
         "version": u.version,
+        "token_generation": u.token_generation,
     }
 
 

@@ -69,6 +69,7 @@ REFERENCE_TABLES = frozenset(
         "progress_reference_cells",
         "measure_definitions",
         "change_commits",  # transaction ids and positions only (migration 0007)
+        "sign_in_failures",  # hashed account keys and client addresses (migration 0010)
     }
 )
 
@@ -189,7 +190,25 @@ class UserRow(SQLModel, table=True):
     )
     active: bool = True
     version: int = 1
+    #: moved on whenever the user's tokens must end (migration 0010)
+    token_generation: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     created_at: datetime = _created()
+
+
+class SignInFailureRow(SQLModel, table=True):
+    """Failed sign-ins of one account (a hash of the e-mail or client id) or one client
+    address, and when the next attempt may be made (migration 0010)."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (CheckConstraint("scope IN ('account', 'address')", name="scope"),)
+
+    scope: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    failures: int
+    last_failed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    blocked_until: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
 
 
 class IntegrationClientRow(SQLModel, table=True):

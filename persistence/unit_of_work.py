@@ -36,6 +36,7 @@ from domain.ports import (
     PupilRepository,
     QualificationRepository,
     SchoolRepository,
+    SignInLedger,
     SummaryQueries,
     TargetRepository,
     TrustRepository,
@@ -62,6 +63,7 @@ from persistence.repositories.progress_models import SqlProgressModelRepository
 from persistence.repositories.pupil_records import SqlPupilRecords
 from persistence.repositories.pupils import SqlPupilRepository
 from persistence.repositories.qualifications import SqlQualificationRepository
+from persistence.repositories.sign_ins import SqlSignInLedger
 from persistence.repositories.targets import SqlOutcomeTargetRepository, SqlTargetRepository
 from persistence.scope import ACTOR_SQL, SCOPE_SQL, Scope
 
@@ -78,6 +80,7 @@ class SqlUnitOfWork:
     destinations: DestinationRepository
     users: UserRepository
     clients: ClientRepository
+    sign_ins: SignInLedger
     progress_models: ProgressModelRepository
     progress: ProgressQueries
     quality: DataQualityQueries
@@ -135,6 +138,7 @@ class SqlUnitOfWork:
         self.destinations = SqlDestinationRepository(session, self.scope)
         self.users = SqlUserRepository(session, self.scope)
         self.clients = SqlClientRepository(session, self.scope)
+        self.sign_ins = SqlSignInLedger(session, self.scope)
         self.progress_models = SqlProgressModelRepository(session, self.scope)
         self.progress = SqlProgressQueries(session, self.scope, self._partitions)
         self.quality = SqlDataQualityQueries(session, self.scope)

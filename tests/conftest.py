@@ -65,9 +65,15 @@ def runtime(app: FastAPI) -> Runtime:
     return result
 
 
+def client_address() -> tuple[str, int]:
+    """A client address of a test's own (TEST-NET-2, RFC 5737): sign-in failures are counted
+    per address across the whole session's database, and one test's must not slow another's."""
+    return (f"198.51.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}", 50000)
+
+
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
+    transport = httpx.ASGITransport(app=app, client=client_address())
     async with httpx.AsyncClient(transport=transport, base_url="http://stepwise.test") as http:
         yield http
 

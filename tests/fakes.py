@@ -17,12 +17,13 @@ raise Conflict with the same field.
 import copy
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol, Self, TypeVar
 
 from domain.access import Principal
+from domain.audit import AuditAction
 from domain.calendar import Module
 from domain.clock import Clock
 from domain.destination import Destination
@@ -51,12 +52,14 @@ from domain.ports import (
     OutcomeTargetRepository,
     PupilRepository,
     SchoolRepository,
+    SignInLedger,
     TargetRepository,
     TrustRepository,
     UnitOfWork,
     UserRepository,
 )
 from domain.pupil import Pupil
+from domain.sign_in import Rules, ThrottleKey
 from domain.target import (
     CURRENT_STATUSES,
     OutcomeEvaluation,
@@ -131,6 +134,14 @@ class Tables:
     destinations: dict[uuid.UUID, Destination] = field(default_factory=dict)
     users: dict[uuid.UUID, User] = field(default_factory=dict)
     clients: dict[uuid.UUID, IntegrationClient] = field(default_factory=dict)
+    #: (scope, key) -> (failures, last failed at, blocked until)
+    sign_in_failures: dict[tuple[str, str], tuple[int, datetime, datetime]] = field(
+        default_factory=dict
+    )
+    #: (action, resource, account, changes) of each account audit entry, once per account
+    account_entries: list[tuple[AuditAction, str, uuid.UUID, dict[str, object]]] = field(
+        default_factory=list
+    )
 
 
 class FakeStore:
@@ -1172,6 +1183,57 @@ class FakeClientRepository(_Repository):
         self._tx.write(op)
 
 
+class FakeSignInLedger(_Repository):
+    """`SqlSignInLedger`: counts per key, a new count after the rule's window."""
+
+    async def blocked_until(self, keys: Sequence[ThrottleKey], now: datetime) -> datetime | None:
+        waits = [
+            found[2]
+            for k in keys
+            if (found := self._t.sign_in_failures.get((k.scope.value, k.key))) is not None
+            and found[2] > now
+        ]
+        return max(waits, default=None)
+
+    async def record_failure(
+        self, keys: Sequence[ThrottleKey], now: datetime, rules: Rules
+    ) -> None:
+        def op(t: Tables) -> None:
+            for k in keys:
+                rule = rules[k.scope]
+                failures, last, _ = t.sign_in_failures.get((k.scope.value, k.key), (0, now, now))
+                failures = 1 if last < now - rule.window else failures + 1
+                t.sign_in_failures[(k.scope.value, k.key)] = (
+                    failures,
+                    now,
+                    now + rule.wait_after(failures),
+                )
+
+        self._tx.write(op)
+
+    async def forget(self, key: ThrottleKey) -> None:
+        def op(t: Tables) -> None:
+            t.sign_in_failures.pop((key.scope.value, key.key), None)
+
+        self._tx.write(op)
+
+
+class FakeAccountAudit(_Repository):
+    """The account entries of `SqlAuditTrail` (one per account here, not one per school)."""
+
+    async def account_entry(
+        self,
+        resource: str,
+        account: uuid.UUID | None,
+        action: AuditAction,
+        changes: Mapping[str, object],
+    ) -> None:
+        if account is None:
+            return
+        entry = (action, resource, account, dict(changes))
+        self._tx.write(lambda t: t.account_entries.append(entry))
+
+
 # --- the unit of work ---------------------------------------------------------------
 
 
@@ -1205,6 +1267,8 @@ class FakeUnitOfWork:
         self.destinations: DestinationRepository = FakeDestinationRepository(self._tx, self.scope)
         self.users: UserRepository = FakeUserRepository(self._tx, self.scope)
         self.clients: ClientRepository = FakeClientRepository(self._tx, self.scope, store.clock)
+        self.sign_ins: SignInLedger = FakeSignInLedger(self._tx, self.scope)
+        self.audit = FakeAccountAudit(self._tx, self.scope)
 
     @classmethod
     def for_principal(cls, store: FakeStore, principal: Principal) -> "FakeUnitOfWork":

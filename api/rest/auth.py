@@ -4,20 +4,33 @@ import base64
 import binascii
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Header, Request
+from fastapi import APIRouter, Form, Header, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.dependencies import PrincipalDep, RuntimeDep
 from api.errors import PROBLEM_JSON
 from api.schemas.identity import MeOut, TokenOut
 from domain.services.identity import AuthenticationFailed, authenticate_client, authenticate_user
+from domain.sign_in import SignInThrottled
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-def _oauth_error(request: Request, status: int, error: str, description: str) -> JSONResponse:
+#: RFC 6749 §5.1: token responses, and refusals, are never stored by a cache
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _oauth_error(
+    request: Request,
+    status: int,
+    error: str,
+    description: str,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     """RFC 6749 §5.2 error fields, inside an RFC 9457 problem body."""
-    headers = {"WWW-Authenticate": 'Basic realm="stepwise"'} if status == 401 else None
+    headers = {**NO_STORE, **(headers or {})}
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Basic realm="stepwise"'
     return JSONResponse(
         {
             "type": f"urn:stepwise:problem:oauth:{error}",
@@ -46,16 +59,36 @@ def _basic_credentials(authorization: str | None) -> tuple[str, str] | None:
     return client_id, secret
 
 
+def _throttled(request: Request, error: SignInThrottled) -> JSONResponse:
+    return _oauth_error(
+        request,
+        429,
+        "too_many_attempts",
+        f"too many failed sign-ins: try again in {error.retry_after} s",
+        headers={"Retry-After": str(error.retry_after)},
+    )
+
+
+def _address(request: Request) -> str:
+    """Where the attempt came from (behind a proxy: set uvicorn's --forwarded-allow-ips)."""
+    return request.client.host if request.client else "unknown"
+
+
 @router.post(
     "/token",
     response_model=TokenOut,
     responses={
         400: {"description": "unsupported grant or bad credentials"},
         401: {"description": "unknown client"},
+        429: {
+            "description": "too many failed sign-ins for this account or address: wait",
+            "headers": {"Retry-After": {"schema": {"type": "string"}}},
+        },
     },
 )
 async def issue_token(
     request: Request,
+    response: Response,
     runtime: RuntimeDep,
     grant_type: Annotated[str, Form(description="password | client_credentials")],
     username: Annotated[str | None, Form(max_length=254)] = None,
@@ -65,18 +98,29 @@ async def issue_token(
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> TokenOut | JSONResponse:
     """Staff sign in with `password`; integration clients use `client_credentials`
-    (form fields or HTTP Basic). Tokens are RS256 JWTs valid for `expires_in` seconds."""
+    (form fields or HTTP Basic). Tokens are RS256 JWTs valid for `expires_in` seconds.
+    After 5 failures in a row an account waits 1 s, then 2, 4... up to 15 minutes (429 with
+    Retry-After); an address may fail 50 times first. A success clears the account's count."""
     lifetime = int(runtime.tokens.lifetime.total_seconds())
+    response.headers.update(NO_STORE)
+    address = _address(request)
+    rules = runtime.settings.auth.sign_in_rules()
     if grant_type == "password":
         if not username or not password:
             return _oauth_error(
                 request, 400, "invalid_request", "username and password are required"
             )
         try:
-            user = await authenticate_user(runtime.system_uow(), username, password, runtime.hasher)
+            user = await authenticate_user(
+                runtime.system_uow(), username, password, runtime.hasher, address, rules=rules
+            )
         except AuthenticationFailed:
             return _oauth_error(request, 400, "invalid_grant", "wrong email or password")
-        token = runtime.tokens.issue(str(user.id), "user", user.role.value)
+        except SignInThrottled as error:
+            return _throttled(request, error)
+        token = runtime.tokens.issue(
+            str(user.id), "user", user.role.value, generation=user.token_generation
+        )
         return TokenOut(access_token=token, expires_in=lifetime)
     if grant_type == "client_credentials":
         basic = _basic_credentials(authorization)
@@ -86,9 +130,13 @@ async def issue_token(
                 request, 401, "invalid_client", "client_id and client_secret are required"
             )
         try:
-            client = await authenticate_client(runtime.system_uow(), cid, secret, runtime.hasher)
+            client = await authenticate_client(
+                runtime.system_uow(), cid, secret, runtime.hasher, address, rules=rules
+            )
         except AuthenticationFailed:
             return _oauth_error(request, 401, "invalid_client", "unknown client or wrong secret")
+        except SignInThrottled as error:
+            return _throttled(request, error)
         token = runtime.tokens.issue(client.client_id, "client", "integration")
         return TokenOut(access_token=token, expires_in=lifetime)
     return _oauth_error(

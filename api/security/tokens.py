@@ -29,6 +29,8 @@ class VerifiedToken:
     subject: str
     kind: SubjectKind
     expires_at: datetime
+    #: a user's token generation when it was issued (None for clients)
+    generation: int | None = None
 
 
 class TokenService:
@@ -46,7 +48,14 @@ class TokenService:
     def lifetime(self) -> timedelta:
         return timedelta(minutes=self._settings.access_token_minutes)
 
-    def issue(self, subject: str, kind: SubjectKind, role: str, now: datetime | None = None) -> str:
+    def issue(
+        self,
+        subject: str,
+        kind: SubjectKind,
+        role: str,
+        now: datetime | None = None,
+        generation: int | None = None,
+    ) -> str:
         now = now or datetime.now(UTC)
         claims = {
             "iss": self._settings.issuer,
@@ -59,6 +68,8 @@ class TokenService:
             "kind": kind,
             "role": role,
         }
+        if generation is not None:
+            claims["gen"] = generation
         return jwt.encode(claims, self._private_key, algorithm=ALGORITHM)
 
     def verify(self, token: str) -> VerifiedToken:
@@ -77,8 +88,12 @@ class TokenService:
         kind = claims.get("kind")
         if kind not in ("user", "client") or not isinstance(claims["sub"], str):
             raise InvalidToken("unknown subject kind")
+        generation = claims.get("gen", 1 if kind == "user" else None)
+        if generation is not None and not isinstance(generation, int):
+            raise InvalidToken("bad token generation")
         return VerifiedToken(
             subject=claims["sub"],
             kind=kind,
             expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+            generation=generation,
         )

@@ -10,12 +10,14 @@ import uuid
 from dataclasses import dataclass, field
 
 from domain.access import ROLE_PERMISSIONS, Permission, Principal, Role
+from domain.audit import AuditAction
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import Conflict, InvariantViolation, NotFound, PermissionDenied, Problem
 from domain.identity import IntegrationClient, User
 from domain.ids import new_id
 from domain.paging import Page, PageRequest
 from domain.ports import PasswordHasher, UnitOfWork
+from domain.sign_in import RULES, Rules, SignInThrottled, ThrottleKey
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -226,35 +228,95 @@ async def revoke_client(
 
 
 async def authenticate_user(
-    uow: UnitOfWork, email: str, password: str, hasher: PasswordHasher
+    uow: UnitOfWork,
+    email: str,
+    password: str,
+    hasher: PasswordHasher,
+    address: str,
+    clock: Clock = SYSTEM_CLOCK,
+    rules: Rules = RULES,
 ) -> User:
+    """A staff sign-in: refused while the account or the address must wait (SignInThrottled),
+    else checked; a failure is counted and audited, a success clears the account's count.
+    An unknown e-mail address costs and answers exactly as a wrong password does."""
+    keys = (ThrottleKey.account(email), ThrottleKey.address(address))
     async with uow:
+        await _refuse_while_waiting(uow, keys, clock)
         user = await uow.users.by_email(email.strip().lower())
     # verify even for an unknown email (against no hash) so timing does not reveal accounts
     valid = await hasher.verify(user.password_hash if user else "", password)
-    if user is None or not user.active or not valid:
+    known = user is not None and user.active and valid
+    await _settle(uow, keys, "users", user.id if user else None, known, address, clock, rules)
+    if user is None or not known:
         raise AuthenticationFailed
     return user
 
 
 async def authenticate_client(
-    uow: UnitOfWork, client_id: str, secret: str, hasher: PasswordHasher
+    uow: UnitOfWork,
+    client_id: str,
+    secret: str,
+    hasher: PasswordHasher,
+    address: str,
+    clock: Clock = SYSTEM_CLOCK,
+    rules: Rules = RULES,
 ) -> IntegrationClient:
+    """A client's sign-in, throttled and audited as a staff sign-in is."""
+    keys = (ThrottleKey.account(client_id), ThrottleKey.address(address))
     async with uow:
+        await _refuse_while_waiting(uow, keys, clock)
         client = await uow.clients.by_client_id(client_id)
-        valid = await hasher.verify(client.secret_hash if client else "", secret)
-        if client is None or not client.active or not valid:
-            raise AuthenticationFailed
+    valid = await hasher.verify(client.secret_hash if client else "", secret)
+    known = client is not None and client.active and valid
+    account = client.id if client else None
+    await _settle(uow, keys, "integration_clients", account, known, address, clock, rules)
+    if client is None or not known:
+        raise AuthenticationFailed
+    async with uow:
         await uow.clients.mark_used(client)
         await uow.commit()
     return client
 
 
-async def principal_for_user(uow: UnitOfWork, user_id: uuid.UUID) -> Principal:
-    """The user's current role and scope (uow must be unrestricted: scope is what we compute)."""
+async def _refuse_while_waiting(
+    uow: UnitOfWork, keys: tuple[ThrottleKey, ...], clock: Clock
+) -> None:
+    now = clock.now()
+    if (until := await uow.sign_ins.blocked_until(keys, now)) is not None:
+        raise SignInThrottled(until, now)
+
+
+async def _settle(
+    uow: UnitOfWork,
+    keys: tuple[ThrottleKey, ...],
+    resource: str,
+    account: uuid.UUID | None,
+    succeeded: bool,
+    address: str,
+    clock: Clock,
+    rules: Rules,
+) -> None:
+    """Clear the account's count after a success; count and audit a failure (the address
+    and the grant, never what was typed)."""
+    async with uow:
+        if succeeded:
+            await uow.sign_ins.forget(keys[0])
+        else:
+            await uow.sign_ins.record_failure(keys, clock.now(), rules)
+            grant = "password" if resource == "users" else "client_credentials"
+            await uow.audit.account_entry(
+                resource, account, AuditAction.SIGN_IN_FAILED, {"address": address, "grant": grant}
+            )
+        await uow.commit()
+
+
+async def principal_for_user(uow: UnitOfWork, user_id: uuid.UUID, generation: int = 1) -> Principal:
+    """The user's current role and scope (uow must be unrestricted: scope is what we compute),
+    if the token's generation is still theirs (a deactivation, role, scope or password change
+    ends the tokens issued before it)."""
     async with uow:
         user = await uow.users.get(user_id)
-        if user is None or not user.active:
+        if user is None or not user.active or user.token_generation != generation:
             raise AuthenticationFailed
         school_ids, trust_ids = await _scope(uow, user.trust_id, user.school_ids)
     return Principal(

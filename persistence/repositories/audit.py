@@ -29,7 +29,45 @@ _SUMMARY = text(
 )
 
 
+#: one entry in each school an account reaches (its own schools, or its trust's), written as
+#: whoever the transaction writes as, and whether or not the account exists: an unknown
+#: account costs the same statement (the sign-in's timing must not tell them apart)
+_ACCOUNT_ENTRIES = """
+INSERT INTO audit_entries
+    (school_id, at, actor, actor_name, actor_kind, action, resource, record_id, changes)
+SELECT s.id, now(),
+       coalesce(nullif(current_setting('stepwise.actor', true), ''), 'system'),
+       coalesce(nullif(current_setting('stepwise.actor_name', true), ''), 'system'),
+       coalesce(nullif(current_setting('stepwise.actor_kind', true), ''), 'system'),
+       :action, :resource, a.id, CAST(:changes AS jsonb)
+  FROM {table} a
+  JOIN schools s ON s.id = ANY (a.school_ids) OR s.trust_id = a.trust_id
+ WHERE a.id = :account
+"""
+_ACCOUNT_TABLES = {"users": "users", "integration_clients": "integration_clients"}
+
+
 class SqlAuditTrail(ScopedRepository):
+    async def account_entry(
+        self,
+        resource: str,
+        account: uuid.UUID | None,
+        action: AuditAction,
+        changes: Mapping[str, object],
+    ) -> None:
+        """An entry about a staff account or a client (`resource` users or
+        integration_clients) in each school it reaches; none if `account` is None."""
+        statement = text(_ACCOUNT_ENTRIES.format(table=_ACCOUNT_TABLES[resource]))
+        await self.session.execute(
+            statement,
+            {
+                "action": action.value,
+                "resource": resource,
+                "account": account,
+                "changes": json.dumps(changes, default=str),
+            },
+        )
+
     async def begin_import(
         self, school_id: uuid.UUID, resource: str, source: str, idempotency_key: str | None
     ) -> str:

@@ -166,7 +166,9 @@ def test_a_client_secret_is_printed_once_and_authenticates(
 
     async def check(db: Database) -> str:
         uow = db.unit_of_work(Scope.unrestricted())
-        client = await authenticate_client(uow, client_id[1], secret[1], Argon2PasswordHasher())
+        client = await authenticate_client(
+            uow, client_id[1], secret[1], Argon2PasswordHasher(), "test"
+        )
         return client.secret_hash
 
     stored = read(database_url, check)

@@ -36,7 +36,7 @@ def _client(stepwise: Stepwise) -> tuple[str, str, str]:
 def _sign_in(database_url: str, client_id: str, secret: str) -> None:
     async def work(db: Database) -> None:
         uow = db.unit_of_work(Scope.unrestricted())
-        await authenticate_client(uow, client_id, secret, Argon2PasswordHasher())
+        await authenticate_client(uow, client_id, secret, Argon2PasswordHasher(), "test")
 
     read(database_url, work)
 

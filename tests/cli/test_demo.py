@@ -239,7 +239,7 @@ def test_every_demo_account_signs_in_with_its_printed_password(
         return [
             (
                 await authenticate_user(
-                    db.unit_of_work(Scope.unrestricted()), a.email, a.password, hasher
+                    db.unit_of_work(Scope.unrestricted()), a.email, a.password, hasher, "test"
                 )
             ).email
             for a in ACCOUNTS

@@ -35,6 +35,7 @@ REASONS = {
     "progress_reference_cells": "part of a progress model, computed across schools",
     "measure_definitions": "owned by a trust (school_id null) or a school, read trust-wide",
     "change_commits": "transaction ids and commit positions only, no tenant data",
+    "sign_in_failures": "counts sign-ins to accounts, which may reach several schools",
 }
 
 _TABLES = text(

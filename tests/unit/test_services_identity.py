@@ -14,6 +14,7 @@ from domain.services.identity import AuthenticationFailed
 from tests.unit.world import World
 
 PASSWORD = "correct horse battery"
+ADDRESS = "192.0.2.10"
 
 
 def new_user(
@@ -131,7 +132,9 @@ async def seeded_user(w: World, role: Role = Role.TEACHER, active: bool = True) 
 async def test_authenticate_user_accepts_the_right_password_case_insensitively(w: World) -> None:
     user = await seeded_user(w)
     assert (
-        await identity.authenticate_user(w.uow(), " TOM@school.example ", PASSWORD, w.hasher)
+        await identity.authenticate_user(
+            w.uow(), " TOM@school.example ", PASSWORD, w.hasher, ADDRESS, w.clock
+        )
         == user
     )
 
@@ -150,7 +153,7 @@ async def test_authenticate_user_refuses_unknown_wrong_or_inactive(
     await seeded_user(w, active=active)
     calls = w.hasher.verify_calls
     with pytest.raises(AuthenticationFailed):
-        await identity.authenticate_user(w.uow(), email, password, w.hasher)
+        await identity.authenticate_user(w.uow(), email, password, w.hasher, ADDRESS, w.clock)
     assert w.hasher.verify_calls == calls + 1  # always hashed, so timing does not tell
 
 
@@ -165,7 +168,7 @@ async def test_authenticate_client_accepts_the_issued_secret_and_marks_it_used(w
     issued = await issue_client(w)
     assert issued.secret not in issued.client.secret_hash
     client = await identity.authenticate_client(
-        w.uow(), issued.client.client_id, issued.secret, w.hasher
+        w.uow(), issued.client.client_id, issued.secret, w.hasher, ADDRESS, w.clock
     )
     assert client.id == issued.client.id
     async with w.uow() as uow:
@@ -177,13 +180,17 @@ async def test_authenticate_client_accepts_the_issued_secret_and_marks_it_used(w
 async def test_authenticate_client_refuses_unknown_revoked_or_wrong_secret(w: World) -> None:
     issued = await issue_client(w)
     with pytest.raises(AuthenticationFailed):
-        await identity.authenticate_client(w.uow(), "sw_unknown", issued.secret, w.hasher)
+        await identity.authenticate_client(
+            w.uow(), "sw_unknown", issued.secret, w.hasher, ADDRESS, w.clock
+        )
     with pytest.raises(AuthenticationFailed):
-        await identity.authenticate_client(w.uow(), issued.client.client_id, "guess", w.hasher)
+        await identity.authenticate_client(
+            w.uow(), issued.client.client_id, "guess", w.hasher, ADDRESS, w.clock
+        )
     w.store.seed(replace(issued.client, revoked_at=w.clock.now()))
     with pytest.raises(AuthenticationFailed):
         await identity.authenticate_client(
-            w.uow(), issued.client.client_id, issued.secret, w.hasher
+            w.uow(), issued.client.client_id, issued.secret, w.hasher, ADDRESS, w.clock
         )
     assert w.store.tables.clients[issued.client.id].last_used_at is None
 
