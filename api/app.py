@@ -23,6 +23,7 @@ from api.security.tokens import TokenService
 from api.settings import ApiSettings
 from api.worker_loop import WorkerLoop
 from domain.privacy import Pseudonymiser
+from persistence.account_notices import AccountListener
 from persistence.database import Database
 from persistence.embedded import database_url
 from persistence.migrate import upgrade
@@ -63,6 +64,19 @@ async def _open_database(settings: ApiSettings) -> Database:
     return Database.connect(url, settings.database)
 
 
+def _account_notices(runtime: Runtime) -> AccountListener | None:
+    """While callers are cached, hear of every account change in any process at once."""
+    cache = runtime.principals
+    if cache.ttl <= 0:
+        return None
+    cache.deaf()  # until the listener is listening
+    listener = AccountListener(
+        runtime.database.url, cache.forget_account, cache.deaf, cache.hearing
+    )
+    listener.start()
+    return listener
+
+
 def _settle_collector() -> None:
     """Move what start-up made (modules, the schema, the app) out of the cyclic collector's way.
 
@@ -89,11 +103,14 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
         runtime = build_runtime(settings, db)
         runtime.worker = WorkerLoop("stepwise-graphql", runtime)
         runtime.worker.start()
+        notices = _account_notices(runtime)
         app.state.runtime = runtime
         _settle_collector()
         try:
             yield
         finally:
+            if notices is not None:
+                await notices.stop()
             await runtime.worker.stop()
             if owned:
                 await db.dispose()

@@ -29,8 +29,12 @@ class PrincipalCache:
 
     ttl: float
     _entries: dict[tuple[str, str], tuple[float, Principal]] = field(default_factory=dict)
+    #: off while changes cannot be heard (persistence.account_notices): nothing is trusted then
+    listening: bool = True
 
     def get(self, kind: str, subject: str) -> Principal | None:
+        if not self.listening:
+            return None
         entry = self._entries.get((kind, subject))
         if entry is None or entry[0] < time.monotonic():
             return None
@@ -45,10 +49,27 @@ class PrincipalCache:
     def clear(self) -> None:
         self._entries.clear()
 
+    def deaf(self) -> None:
+        """Changes cannot be heard: forget everything and cache nothing until `hearing`."""
+        self.listening = False
+        self._entries.clear()
+
+    def hearing(self) -> None:
+        self.listening = True
+
     def forget_subject(self, kind: str, subject: str) -> None:
         """Drop a subject that may no longer sign in (a revoked client), so its next request
         is resolved afresh and refused."""
         self._entries.pop((kind, subject), None)
+
+    def forget_account(self, kind: str, subject: str) -> None:
+        """Drop every cached entry of an account (whatever token generation it was for), so
+        its next request is resolved afresh: after it was deactivated or changed."""
+        self._entries = {
+            k: v
+            for k, v in self._entries.items()
+            if not (k[0] == kind and k[1].split("#", 1)[0] == subject)
+        }
 
     def forget(self, principal: Principal) -> None:
         """Drop one caller's cached scope after they changed it (e.g. added a school)."""

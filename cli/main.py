@@ -3,6 +3,7 @@ load a demo, print the API's schemas, and import, export and sync data over the 
 
 import typer
 
+from cli import staff  # noqa: F401 - registers `stepwise users deactivate` and the rest
 from cli.accounts import clients, users
 from cli.demo.command import demo_command
 from cli.migrate import migrate_command

@@ -8,6 +8,12 @@ from datetime import datetime
 from domain.access import CLIENT_GRANTABLE, Permission, Role
 from domain.errors import Problem
 
+#: why an address cannot have a new account, whether that account is the caller's to see or not
+EMAIL_UNAVAILABLE = (
+    "this e-mail address cannot be given a new account: if the person already signs in to"
+    " Stepwise, an administrator of their account can add your school to it"
+)
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 

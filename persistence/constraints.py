@@ -9,13 +9,14 @@ from asyncpg import exceptions as pg
 from sqlalchemy.exc import DBAPIError
 
 from domain.errors import Conflict, DomainError, InvariantViolation, Problem
+from domain.identity import EMAIL_UNAVAILABLE
 from persistence.tables import metadata
 
 UNIQUE_FIELDS: dict[str, tuple[str, str]] = {
     "uq_pupils_school_id_upn": ("upn", "another pupil in this school has this UPN"),
     "uq_pupils_school_id_mis_id": ("mis_id", "another pupil in this school has this MIS id"),
     "uq_schools_urn": ("urn", "a school with this URN exists"),
-    "uq_users_email": ("email", "a user with this email exists"),
+    "uq_users_email": ("email", EMAIL_UNAVAILABLE),
     "uq_modules_school_id_academic_year_sequence": (
         "sequence",
         "the school already has a module with this number in this year",

@@ -39,7 +39,7 @@ from domain.filters import (
     TargetFilter,
 )
 from domain.framework import Framework, Step, Strand
-from domain.identity import IntegrationClient, User
+from domain.identity import EMAIL_UNAVAILABLE, IntegrationClient, User
 from domain.judgement import Judgement, JudgementRevision
 from domain.organisation import School, Trust
 from domain.paging import Page, PageRequest
@@ -1121,9 +1121,7 @@ class FakeUserRepository(_Repository):
         row = copy.deepcopy(user)
 
         def op(t: Tables) -> None:
-            _unique(
-                t.users.values(), row, lambda u: u.email, "a user with this email exists", "email"
-            )
+            _unique(t.users.values(), row, lambda u: u.email, EMAIL_UNAVAILABLE, "email")
             _insert(t.users, row)
 
         self._tx.write(op)
@@ -1132,9 +1130,7 @@ class FakeUserRepository(_Repository):
         row = copy.deepcopy(user)
 
         def op(t: Tables) -> None:
-            _unique(
-                t.users.values(), row, lambda u: u.email, "a user with this email exists", "email"
-            )
+            _unique(t.users.values(), row, lambda u: u.email, EMAIL_UNAVAILABLE, "email")
             _versioned_update(t.users, row, previous_version, "user", lambda _: True)
 
         self._tx.write(op)

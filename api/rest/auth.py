@@ -69,7 +69,7 @@ def _throttled(request: Request, error: SignInThrottled) -> JSONResponse:
     )
 
 
-def _address(request: Request) -> str:
+def address_of(request: Request) -> str:
     """Where the attempt came from (behind a proxy: set uvicorn's --forwarded-allow-ips)."""
     return request.client.host if request.client else "unknown"
 
@@ -103,7 +103,7 @@ async def issue_token(
     Retry-After); an address may fail 50 times first. A success clears the account's count."""
     lifetime = int(runtime.tokens.lifetime.total_seconds())
     response.headers.update(NO_STORE)
-    address = _address(request)
+    address = address_of(request)
     rules = runtime.settings.auth.sign_in_rules()
     if grant_type == "password":
         if not username or not password:

@@ -3,9 +3,9 @@
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
-from api.schemas.common import InputModel
+from api.schemas.common import InputModel, reject_null
 from domain.access import Permission, Principal, Role
 from domain.identity import IntegrationClient, User
 
@@ -53,6 +53,28 @@ class UserIn(InputModel):
     )
 
 
+class UserUpdateIn(InputModel):
+    """Only the fields that change. A new role or scope ends the account's tokens."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    role: Role | None = None
+    trust_id: uuid.UUID | None = Field(default=None, description="for trust roles")
+    school_ids: list[uuid.UUID] | None = Field(
+        default=None, max_length=200, description="for school roles"
+    )
+
+    _not_null = field_validator("name", "role", "school_ids")(reject_null)
+
+
+class PasswordResetIn(InputModel):
+    new_password: str = Field(min_length=1, max_length=200)
+
+
+class PasswordChangeIn(InputModel):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200)
+
+
 class UserOut(BaseModel):
     id: uuid.UUID
     email: str
@@ -61,6 +83,7 @@ class UserOut(BaseModel):
     trust_id: uuid.UUID | None
     school_ids: list[uuid.UUID]
     active: bool
+    version: int
 
     @classmethod
     def of(cls, u: User) -> "UserOut":
@@ -72,6 +95,7 @@ class UserOut(BaseModel):
             trust_id=u.trust_id,
             school_ids=sorted(u.school_ids),
             active=u.active,
+            version=u.version,
         )
 
 

@@ -13,7 +13,7 @@ from domain.access import ROLE_PERMISSIONS, Permission, Principal, Role
 from domain.audit import AuditAction
 from domain.clock import SYSTEM_CLOCK, Clock
 from domain.errors import Conflict, InvariantViolation, NotFound, PermissionDenied, Problem
-from domain.identity import IntegrationClient, User
+from domain.identity import EMAIL_UNAVAILABLE, IntegrationClient, User
 from domain.ids import new_id
 from domain.paging import Page, PageRequest
 from domain.ports import PasswordHasher, UnitOfWork
@@ -50,7 +50,7 @@ class IssuedClient:
     secret: str  # shown once; only its hash is stored
 
 
-def _require_scope_admin(
+def require_scope_admin(
     actor: Principal, trust_id: uuid.UUID | None, school_ids: frozenset[uuid.UUID]
 ) -> None:
     """Only grant what you administer: your trust, or schools you manage. Checked before the
@@ -67,7 +67,7 @@ def _require_scope_admin(
             actor.require(Permission.MANAGE_SCHOOL, school_id)
 
 
-async def _scope_problems(
+async def scope_problems(
     uow: UnitOfWork, trust_id: uuid.UUID | None, school_ids: frozenset[uuid.UUID]
 ) -> list[Problem]:
     """The trust and schools an account is scoped to must exist, and schools share one trust."""
@@ -91,7 +91,7 @@ async def create_user(
     school_ids = frozenset() if cmd.role.is_trust_role else cmd.school_ids
     if cmd.role.is_trust_role and not actor.unrestricted:
         actor.require(Permission.MANAGE_TRUST)
-    _require_scope_admin(actor, trust_id, school_ids)
+    require_scope_admin(actor, trust_id, school_ids)
     problems = User(new_id(), cmd.email, cmd.name, cmd.role, "", trust_id, school_ids).problems()
     if cmd.role.is_trust_role and cmd.school_ids:
         problems.append(Problem("school_ids", f"a {cmd.role.value} is scoped to a trust", "scope"))
@@ -115,11 +115,16 @@ async def create_user(
         school_ids=school_ids,
     )
     async with uow:
-        if problems := await _scope_problems(uow, trust_id, school_ids):
+        if problems := await scope_problems(uow, trust_id, school_ids):
             raise InvariantViolation(problems)
         if await uow.users.by_email(user.email) is not None:
-            raise Conflict("a user with this email exists", field="email")
+            # the same answer whoever holds the address: another school's admin learns
+            # nothing of accounts outside their scope from the wording
+            raise Conflict(EMAIL_UNAVAILABLE, field="email")
         await uow.users.add(user)
+        await uow.audit.account_entry(
+            "users", user.id, AuditAction.ACCOUNT, {"change": "created", "role": user.role.value}
+        )
         await uow.commit()
     return user
 
@@ -142,7 +147,7 @@ async def create_client(
     hasher: PasswordHasher,
     clock: Clock = SYSTEM_CLOCK,
 ) -> IssuedClient:
-    _require_scope_admin(actor, cmd.trust_id, cmd.school_ids)
+    require_scope_admin(actor, cmd.trust_id, cmd.school_ids)
     secret = secrets.token_urlsafe(32)
     client = IntegrationClient(
         id=new_id(),
@@ -157,7 +162,7 @@ async def create_client(
     if problems := client.problems():
         raise InvariantViolation(problems)
     async with uow:
-        if problems := await _scope_problems(uow, cmd.trust_id, cmd.school_ids):
+        if problems := await scope_problems(uow, cmd.trust_id, cmd.school_ids):
             raise InvariantViolation(problems)
         await uow.clients.add(client)
         await uow.commit()

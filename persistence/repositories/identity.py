@@ -7,6 +7,7 @@ from sqlmodel import col, select
 
 from domain.identity import IntegrationClient, User
 from domain.paging import Page, PageRequest
+from persistence.account_notices import announce
 from persistence.mappers import client_from_row, client_values, user_from_row, user_values
 from persistence.repositories.base import ScopedRepository, fetch_page, versioned_update
 from persistence.tables import IntegrationClientRow, UserRow
@@ -34,6 +35,7 @@ class SqlUserRepository(ScopedRepository):
             user_values(user),
             "user",
         )
+        await announce(self.session, "user", str(user.id))
 
     async def matching(
         self, school_ids: frozenset[uuid.UUID] | None, trust_id: uuid.UUID | None, page: PageRequest
@@ -98,3 +100,4 @@ class SqlClientRepository(ScopedRepository):
             )
             .values(revoked_at=client.revoked_at)
         )
+        await announce(self.session, "client", client.client_id)

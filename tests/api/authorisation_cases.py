@@ -305,6 +305,20 @@ def rest_calls(victim: Victim) -> dict[tuple[str, str], RestCall]:
                 "school_ids": [ids["school_id"]],
             }
         ),
+        # a teacher of school A who is not one of the callers; each caller changes its own
+        # password with a wrong current one (a right one would end its token mid-run)
+        ("POST", "/api/v1/users/me/password"): RestCall(
+            body=lambda ids: {"current_password": "not it at all", "new_password": "x" * 12}
+        ),
+        ("GET", "/api/v1/users/{user_id}"): RestCall(),
+        ("PATCH", "/api/v1/users/{user_id}"): RestCall(
+            body=lambda ids: {"name": "Renamed Teacher"}, if_match=True
+        ),
+        ("POST", "/api/v1/users/{user_id}/deactivate"): RestCall(),
+        ("POST", "/api/v1/users/{user_id}/reactivate"): RestCall(),
+        ("POST", "/api/v1/users/{user_id}/password"): RestCall(
+            body=lambda ids: {"new_password": "a new password"}
+        ),
         ("GET", "/api/v1/clients"): RestCall(),
         ("POST", "/api/v1/clients"): RestCall(
             body=lambda ids: {

@@ -70,6 +70,8 @@ class Victim:
     spare_module_id: uuid.UUID
     spare_framework_id: uuid.UUID
     client: identity.IssuedClient
+    #: a teacher of school A (not one of the callers) whose account the admins manage
+    staff_id: uuid.UUID
     mis_id: str
     free_text: list[str]
     tokens: dict[str, str] = field(default_factory=dict)
@@ -97,6 +99,7 @@ class Victim:
             "spare_framework_id": str(self.spare_framework_id),
             "resource": "pupils",  # GET /exports/{resource}
             "client_key": str(self.client.client.id),
+            "user_id": str(self.staff_id),
         }
 
     @property
@@ -113,6 +116,7 @@ class Victim:
         ]
         found += [str(w.school.id), str(w.modules[0].id), w.school.urn]
         found += [str(self.client.client.id), self.client.client.client_id, self.client.secret]
+        found += [str(self.staff_id)]
         found += [self.mis_id, *self.free_text]
         return [m for m in found if m]
 
@@ -346,6 +350,18 @@ async def build_victim(runtime: Runtime, stranger: World) -> Victim:
         ),
         runtime.hasher,
     )
+    staff = await identity.create_user(
+        uow(),
+        system,
+        identity.CreateUser(
+            email=f"staff.{uuid.uuid4().hex[:8]}@stepwise.test",
+            name="Victim Teacher",
+            role=Role.TEACHER,
+            password=PASSWORD,
+            school_ids=frozenset({world.school.id}),
+        ),
+        runtime.hasher,
+    )
     victim = Victim(
         world,
         judgement.id,
@@ -361,6 +377,7 @@ async def build_victim(runtime: Runtime, stranger: World) -> Victim:
         spare_module.id,
         spare_framework.id,
         client,
+        staff.id,
         mis_id,
         [
             *(note, corrected_note, rationale, outcome_text, assessor, moderator, evidence),

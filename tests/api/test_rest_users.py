@@ -59,6 +59,7 @@ async def test_a_trust_admin_creates_a_teacher_who_can_then_sign_in(
         "trust_id": None,
         "school_ids": [str(shared_world.school.id)],
         "active": True,
+        "version": 1,
     }
     assert "password" not in response.text
     assert PASSWORD not in response.text
