@@ -5,6 +5,7 @@ import typer
 
 from cli import staff  # noqa: F401 - registers `stepwise users deactivate` and the rest
 from cli.accounts import clients, users
+from cli.backup import backup_command, backup_key_command, restore_command
 from cli.demo.command import demo_command
 from cli.migrate import migrate_command
 from cli.organisation import schools, trusts
@@ -22,6 +23,9 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,  # locals may hold passwords and secrets
 )
 app.command("serve")(serve_command)
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
+app.command("backup-key")(backup_key_command)
 app.command("migrate")(migrate_command)
 app.command("demo")(demo_command)
 app.command("import")(import_command)

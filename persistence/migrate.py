@@ -21,3 +21,11 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def downgrade(url: str, revision: str) -> None:
     command.downgrade(alembic_config(url), revision)
+
+
+def known_revisions() -> list[str]:
+    """Every revision this code has, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config(""))
+    return [script.revision for script in reversed(list(scripts.walk_revisions()))]
