@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import log_privacy
+from api.body_limit import BodyLimit
 from api.errors import add_exception_handlers
 from api.graphql.router import graphql_router
 from api.middleware import CorrelationId
@@ -17,9 +18,10 @@ from api.openapi_problems import document_problems
 from api.rest import api_router
 from api.rest.health import router as health_router
 from api.runtime import PrincipalCache, Runtime
-from api.security.keys import pseudonym_key, signing_key
+from api.security.keys import pseudonym_key, refuse_unsafe_production, signing_key
 from api.security.passwords import Argon2PasswordHasher
 from api.security.tokens import TokenService
+from api.security_headers import SecurityHeaders
 from api.settings import ApiSettings
 from api.worker_loop import WorkerLoop
 from domain.privacy import Pseudonymiser
@@ -95,6 +97,7 @@ def _settle_collector() -> None:
 def create_app(settings: ApiSettings | None = None, database: Database | None = None) -> FastAPI:
     """`database` lets the caller own the engine (tests, `stepwise serve`); else it is made here."""
     settings = settings or ApiSettings()
+    refuse_unsafe_production(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -121,7 +124,7 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url="/docs" if settings.docs_on else None,
         redoc_url=None,
     )
     add_exception_handlers(app)
@@ -137,6 +140,8 @@ def create_app(settings: ApiSettings | None = None, database: Database | None = 
             allow_headers=["*"],
             expose_headers=["ETag", "Link", "X-Request-ID"],
         )
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(CorrelationId)
     log_privacy.install(lambda: [*app.openapi()["paths"], "/graphql", "/health", "/docs"])
     return app

@@ -19,6 +19,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.body_limit import BodyTooLarge
+from api.body_limit import problem as body_problem
 from api.log_privacy import described
 from domain.errors import (
     Conflict,
@@ -154,6 +156,12 @@ def add_exception_handlers(app: FastAPI) -> None:
             error.headers,
         )
 
+    @app.exception_handler(BodyTooLarge)
+    async def too_large(request: Request, error: BodyTooLarge) -> JSONResponse:
+        body = body_problem(error.limit, request.url.path)
+        body["correlation_id"] = getattr(request.state, "correlation_id", None)
+        return JSONResponse(body, status_code=413, media_type=PROBLEM_JSON)
+
     @app.exception_handler(AuthenticationFailed)
     async def authentication_failed(request: Request, error: AuthenticationFailed) -> JSONResponse:
         problem = unauthorised("the token's subject can no longer sign in")
@@ -181,6 +189,8 @@ def add_exception_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_exception(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if isinstance(error.__cause__, BodyTooLarge):  # FastAPI wraps what stopped the read
+            return await too_large(request, error.__cause__)
         if error.status_code == 400 and isinstance(error.__cause__, UnicodeDecodeError):
             # FastAPI's "error parsing the body": a JSON body that is not UTF-8. Told like any
             # other unreadable JSON (json_invalid, 422), with the field to blame.

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -77,9 +78,30 @@ class ApiSettings(BaseSettings):
     #: schools' overall absence was about 13% in the DfE's "Pupil absence in schools in
     #: England" (2022/23 and 2023/24), the "87% for SEN schools" seed 000 quotes.
     reports_national_attendance: float = Field(default=87.0, ge=0, le=100)
-    graphiql: bool = True
+    #: `production`: GraphiQL and /docs are off unless turned on, keys must be given (never
+    #: generated), and `stepwise serve` will not serve a database whose demo accounts still
+    #: have their published passwords.
+    env: Literal["development", "production"] = "development"
+    #: GraphiQL at GET /graphql; unset: on, except in production
+    graphiql: bool | None = None
+    #: the OpenAPI pages at /docs; unset: on, except in production (/openapi.json stays)
+    docs: bool | None = None
+    #: the largest request body, except the streamed imports (api/body_limit.py)
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024, le=1024 * 1024 * 1024)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def graphiql_on(self) -> bool:
+        return self.graphiql if self.graphiql is not None else not self.production
+
+    @property
+    def docs_on(self) -> bool:
+        return self.docs if self.docs is not None else not self.production
 
     @field_validator("pseudonym_key")
     @classmethod

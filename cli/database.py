@@ -72,6 +72,11 @@ def run(work: Callable[[Operator], Coroutine[Any, Any, T]]) -> T:
         return asyncio.run(_connected(url, settings, work))
 
 
+def on(url: str, settings: ApiSettings, work: Callable[[Operator], Coroutine[Any, Any, T]]) -> T:
+    """`work` on the database at `url`, already migrated, in one event loop."""
+    return asyncio.run(_connected(url, settings, work))
+
+
 async def _connected(
     url: str, settings: ApiSettings, work: Callable[[Operator], Coroutine[Any, Any, T]]
 ) -> T:

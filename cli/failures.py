@@ -12,6 +12,7 @@ import typer
 from alembic.util import CommandError
 from sqlalchemy.exc import DBAPIError
 
+from api.security.keys import UnsafeProduction
 from domain.errors import (
     Conflict,
     DomainError,
@@ -52,6 +53,8 @@ def reported() -> Iterator[None]:
         raise fail(*describe(error)) from None
     except CommandError as error:
         raise fail(f"Migration refused: {error}") from None
+    except UnsafeProduction as error:
+        raise fail(f"Refusing to start: {error}") from None
     except OSError as error:
         raise fail(f"Cannot reach the database: {error}") from None
     except DBAPIError as error:  # a refused login, a missing database, ...

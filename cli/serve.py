@@ -6,12 +6,27 @@ import typer
 import uvicorn
 
 from api.app import create_app
+from api.security.keys import refuse_unsafe_production
 from api.settings import ApiSettings
-from cli.database import masked, migrated, pinned
-from cli.failures import reported
+from cli.database import masked, migrated, on, pinned
+from cli.demo.published import published_demo_accounts
+from cli.failures import fail, reported
 
 #: how long a shutdown waits for requests in flight
 GRACEFUL_SHUTDOWN_SECONDS = 30
+
+
+def _warn_demo(published: list[str]) -> None:
+    rule = "!" * 78
+    for line in (
+        rule,
+        "!! THIS IS A DEMO DATABASE: anyone can sign in to it with the published passwords",
+        f"!! of {len(published)} demo accounts ({published[0]}, ...).",
+        "!! Never put real pupils' data in it. (With STEPWISE_ENV=production this server",
+        "!! would refuse to start.)",
+        rule,
+    ):
+        typer.secho(line, err=True, fg=typer.colors.RED, bold=True)
 
 
 def serve_command(
@@ -26,8 +41,20 @@ def serve_command(
     """Migrate the database, then serve the API until interrupted."""
     settings = ApiSettings()
     with reported():
+        refuse_unsafe_production(settings)
         # before uvicorn's loop starts: Alembic's environment runs its own asyncio.run
         url = migrated(settings)
+        published = on(url, settings, published_demo_accounts)
+    if published and settings.production:
+        raise fail(
+            "Refusing to serve in production: these demo accounts still sign in with the"
+            " passwords the README publishes:",
+            *(f"  {email}" for email in published),
+            "Deactivate them (stepwise users deactivate EMAIL) or give them new passwords"
+            " (stepwise users reset-password EMAIL).",
+        )
+    if published:
+        _warn_demo(published)
     # already migrated above, where a failure is reported readably
     settings = pinned(settings, url).model_copy(update={"migrate_on_start": False})
     host = settings.host if host is None else host

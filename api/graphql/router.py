@@ -54,6 +54,6 @@ def graphql_router(settings: ApiSettings) -> GraphQLRouter[Context, None]:
             settings.graphql_concurrency,
         ),
         context_getter=get_context,
-        graphql_ide="graphiql" if settings.graphiql else None,
+        graphql_ide="graphiql" if settings.graphiql_on else None,
         allow_queries_via_get=False,
     )

@@ -60,10 +60,18 @@ def wants_html(request: Request, format: ReportFormat | None) -> bool:
 
 _PRIVATE = {"Cache-Control": "private, no-store"}
 
+#: a report page runs no script at all and loads nothing: its styles are inline (a <style>
+#: element and the charts' SVG style attributes, hence 'unsafe-inline' for styles only)
+REPORT_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:;"
+    " base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+
 
 def html_page(content: str) -> HTMLResponse:
-    """A rendered report; private to the caller, like every analytics answer."""
-    return HTMLResponse(content, headers=_PRIVATE)
+    """A rendered report; private to the caller, like every analytics answer, and under a
+    strict Content-Security-Policy (api/security_headers.py has the rest)."""
+    return HTMLResponse(content, headers={**_PRIVATE, "Content-Security-Policy": REPORT_POLICY})
 
 
 def _pdf_writer() -> Callable[[str, str], Awaitable[Response]]:

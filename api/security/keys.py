@@ -33,6 +33,30 @@ def new_signing_key() -> bytes:
     )
 
 
+class UnsafeProduction(RuntimeError):
+    """A production setting that would make the service unsafe; it does not start."""
+
+
+def refuse_unsafe_production(settings: ApiSettings) -> None:
+    """In production, keys are given, never generated: a generated key lives only in one
+    server's data directory, so tokens and pseudonyms would change with the server."""
+    if not settings.production:
+        return
+    missing = [
+        name
+        for name, value in (
+            ("STEPWISE_AUTH_SIGNING_KEY", settings.auth.signing_key),
+            ("STEPWISE_PSEUDONYM_KEY", settings.pseudonym_key),
+        )
+        if value is None
+    ]
+    if missing:
+        raise UnsafeProduction(
+            f"STEPWISE_ENV=production needs {' and '.join(missing)} set: keys are never"
+            " generated in production"
+        )
+
+
 def signing_key(settings: ApiSettings) -> bytes:
     if settings.auth.signing_key is not None:
         return settings.auth.signing_key.get_secret_value().encode()

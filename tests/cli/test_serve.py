@@ -79,3 +79,73 @@ def test_without_database_url_the_embedded_server_is_started_and_migrated(
     assert (tmp_path / "pgdata").is_dir()
     assert listed.returncode == 0, listed.stderr
     assert "No users yet" in listed.stdout
+
+
+def _production_keys() -> dict[str, str]:
+    from api.security.keys import new_signing_key
+
+    return {
+        "STEPWISE_ENV": "production",
+        "STEPWISE_AUTH_SIGNING_KEY": new_signing_key().decode(),
+        "STEPWISE_PSEUDONYM_KEY": "a-real-key-" + "x" * 16,
+    }
+
+
+@pytest.mark.slow
+def test_in_production_serve_refuses_a_database_whose_demo_passwords_still_work(
+    demo: object, database_url: str, tmp_path: Path
+) -> None:
+    refused = subprocess.run(
+        [*STEPWISE, "serve", "--port", str(_free_port())],
+        env=_environment(tmp_path, database_url) | _production_keys(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert refused.returncode == 1
+    assert "Refusing to serve in production" in refused.stderr
+    assert "trust.admin@" in refused.stderr
+
+
+@pytest.mark.slow
+def test_in_production_serve_refuses_to_generate_keys(database_url: str, tmp_path: Path) -> None:
+    refused = subprocess.run(
+        [*STEPWISE, "serve", "--port", str(_free_port())],
+        env=_environment(tmp_path, database_url) | {"STEPWISE_ENV": "production"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert refused.returncode == 1
+    assert "STEPWISE_AUTH_SIGNING_KEY" in refused.stderr
+
+
+@pytest.mark.slow
+def test_serve_warns_loudly_when_it_serves_a_demo_database(
+    demo: object, database_url: str, tmp_path: Path
+) -> None:
+    port = _free_port()
+    server = subprocess.Popen(
+        [*STEPWISE, "serve", "--port", str(port)],
+        env=_environment(tmp_path, database_url),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline, status = time.monotonic() + 30, None
+        while status != 200 and time.monotonic() < deadline and server.poll() is None:
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code
+            except httpx.TransportError:
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=15)
+
+    assert "THIS IS A DEMO DATABASE" in output
+    assert status == 200  # a warning, not a refusal, outside production
