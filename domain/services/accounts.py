@@ -21,12 +21,14 @@ from domain.ports import PasswordHasher, UnitOfWork
 from domain.services.identity import (
     MIN_PASSWORD_LENGTH,
     AuthenticationFailed,
+    record_failure,
+    refuse_while_waiting,
     require_scope_admin,
     scope_problems,
 )
 from domain.services.references import check_version
 from domain.services.unset import UNSET, Unset, given
-from domain.sign_in import RULES, Rules, SignInThrottled, ThrottleKey
+from domain.sign_in import RULES, Rules, ThrottleKey
 
 USERS = "users"
 
@@ -182,18 +184,11 @@ async def change_own_password(
         if user is None:
             raise NotFound("user", user_id)
         keys = (ThrottleKey.account(user.email), ThrottleKey.address(address))
-        now = clock.now()
-        if (until := await uow.sign_ins.blocked_until(keys, now)) is not None:
-            raise SignInThrottled(until, now)
+        await refuse_while_waiting(uow, keys, clock)
     if not await hasher.verify(user.password_hash, current_password):
         async with uow:
-            await uow.sign_ins.record_failure(keys, clock.now(), rules)
-            await uow.audit.account_entry(
-                USERS,
-                user.id,
-                AuditAction.SIGN_IN_FAILED,
-                {"address": address, "grant": "password change"},
-            )
+            grant = "password change"
+            await record_failure(uow, keys, USERS, user.id, address, grant, clock, rules)
             await uow.commit()
         raise AuthenticationFailed
     password_hash = await hasher.hash(new_password)

@@ -246,12 +246,13 @@ async def authenticate_user(
     An unknown e-mail address costs and answers exactly as a wrong password does."""
     keys = (ThrottleKey.account(email), ThrottleKey.address(address))
     async with uow:
-        await _refuse_while_waiting(uow, keys, clock)
+        await refuse_while_waiting(uow, keys, clock)
         user = await uow.users.by_email(email.strip().lower())
     # verify even for an unknown email (against no hash) so timing does not reveal accounts
     valid = await hasher.verify(user.password_hash if user else "", password)
     known = user is not None and user.active and valid
-    await _settle(uow, keys, "users", user.id if user else None, known, address, clock, rules)
+    account = user.id if user else None
+    await _settle(uow, keys, "users", account, known, address, "password", clock, rules)
     if user is None or not known:
         raise AuthenticationFailed
     return user
@@ -269,12 +270,13 @@ async def authenticate_client(
     """A client's sign-in, throttled and audited as a staff sign-in is."""
     keys = (ThrottleKey.account(client_id), ThrottleKey.address(address))
     async with uow:
-        await _refuse_while_waiting(uow, keys, clock)
+        await refuse_while_waiting(uow, keys, clock)
         client = await uow.clients.by_client_id(client_id)
     valid = await hasher.verify(client.secret_hash if client else "", secret)
     known = client is not None and client.active and valid
     account = client.id if client else None
-    await _settle(uow, keys, "integration_clients", account, known, address, clock, rules)
+    grant = "client_credentials"
+    await _settle(uow, keys, "integration_clients", account, known, address, grant, clock, rules)
     if client is None or not known:
         raise AuthenticationFailed
     async with uow:
@@ -283,7 +285,7 @@ async def authenticate_client(
     return client
 
 
-async def _refuse_while_waiting(
+async def refuse_while_waiting(
     uow: UnitOfWork, keys: tuple[ThrottleKey, ...], clock: Clock
 ) -> None:
     now = clock.now()
@@ -298,21 +300,35 @@ async def _settle(
     account: uuid.UUID | None,
     succeeded: bool,
     address: str,
+    grant: str,
     clock: Clock,
     rules: Rules,
 ) -> None:
-    """Clear the account's count after a success; count and audit a failure (the address
-    and the grant, never what was typed)."""
+    """Clear the account's count after a success; count and audit a failure."""
     async with uow:
         if succeeded:
             await uow.sign_ins.forget(keys[0])
         else:
-            await uow.sign_ins.record_failure(keys, clock.now(), rules)
-            grant = "password" if resource == "users" else "client_credentials"
-            await uow.audit.account_entry(
-                resource, account, AuditAction.SIGN_IN_FAILED, {"address": address, "grant": grant}
-            )
+            await record_failure(uow, keys, resource, account, address, grant, clock, rules)
         await uow.commit()
+
+
+async def record_failure(
+    uow: UnitOfWork,
+    keys: tuple[ThrottleKey, ...],
+    resource: str,
+    account: uuid.UUID | None,
+    address: str,
+    grant: str,
+    clock: Clock,
+    rules: Rules,
+) -> None:
+    """A failed sign-in (or password check), counted and audited with the address and the
+    grant, never what was typed (inside the caller's unit of work)."""
+    await uow.sign_ins.record_failure(keys, clock.now(), rules)
+    await uow.audit.account_entry(
+        resource, account, AuditAction.SIGN_IN_FAILED, {"address": address, "grant": grant}
+    )
 
 
 async def principal_for_user(uow: UnitOfWork, user_id: uuid.UUID, generation: int = 1) -> Principal:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from axe_playwright_python.async_playwright import Axe
 from PIL import Image
 from playwright.async_api import BrowserContext, Page
 
@@ -53,6 +54,10 @@ class Rendered:
     charts: tuple[Chart, ...]
     screenshots: tuple[Path, ...]
     printed: Printed
+    #: axe-core's WCAG 2.2 A/AA violations on the page as Chromium rendered it ("id: n nodes")
+    violations: tuple[str, ...]
+    #: what the page's Content-Security-Policy stopped (Chromium's console), if anything
+    blocked: tuple[str, ...]
 
     def shows(self, figure: str) -> bool:
         """Whether `figure` appears in the rendered text, whatever the whitespace around it."""
@@ -99,11 +104,19 @@ async def render(
     existing folder `output`; with `keep`, the docs' copy in STEPWISE_SCREENSHOTS too) and
     print it to PDF under print media."""
     page = await context.new_page()
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     try:
         response = await page.goto(url, wait_until="load")
         assert response is not None, f"no response for {url}"
         text = await page.inner_text("body")
         charts = await _charts(context, page)
+        violations = await _accessibility(page)
         shots = await _screenshots(page, name, output, keep)
         await page.emulate_media(media="print")
         printed = await _print(page)
@@ -115,9 +128,19 @@ async def render(
             charts=charts,
             screenshots=shots,
             printed=printed,
+            violations=violations,
+            blocked=tuple(blocked),
         )
     finally:
         await page.close()
+
+
+async def _accessibility(page: Page) -> tuple[str, ...]:
+    """axe-core (injected through the DevTools protocol, so the page's own policy, which runs
+    no script, does not stop it) against WCAG 2.0-2.2 A and AA."""
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+    results = await Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+    return tuple(f"{v['id']}: {len(v['nodes'])} nodes" for v in results.response["violations"])
 
 
 async def _charts(context: BrowserContext, page: Page) -> tuple[Chart, ...]:

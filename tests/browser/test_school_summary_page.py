@@ -104,3 +104,9 @@ def test_the_school_summary_prints_on_a4(page: Rendered) -> None:
     assert 1 <= page.printed.pages <= 12
     assert page.printed.media_boxes
     assert all(is_a4(box) for box in page.printed.media_boxes)
+
+
+def test_the_school_summary_passes_axe_and_its_policy_blocks_nothing(page: Rendered) -> None:
+    """WCAG 2.2 AA as axe-core checks it, under the report's strict Content-Security-Policy."""
+    assert page.violations == ()
+    assert page.blocked == ()

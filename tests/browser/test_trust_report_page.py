@@ -108,3 +108,9 @@ async def test_a_trust_analyst_sees_only_what_the_analysts_own_report_shows(
     withheld = {s["school_name"] for s in report["schools"]} - shown
     assert all(page.shows(name) for name in shown)
     assert not any(page.shows(name) for name in withheld)
+
+
+def test_the_trust_report_passes_axe_and_its_policy_blocks_nothing(page: Rendered) -> None:
+    """WCAG 2.2 AA as axe-core checks it, under the report's strict Content-Security-Policy."""
+    assert page.violations == ()
+    assert page.blocked == ()
