@@ -48,7 +48,9 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        body = json.dumps(problem(self.limit, scope["path"])).encode()
+        refused = problem(self.limit, scope["path"])
+        refused["correlation_id"] = scope.get("state", {}).get("correlation_id")
+        body = json.dumps(refused).encode()
         await send(
             {
                 "type": "http.response.start",
