@@ -1,16 +1,17 @@
 """Staff accounts after they are made: read, change role or scope, deactivate, reactivate,
 and passwords (changed by their owner, or reset by an admin).
 
-An admin manages an account if it lies wholly within what they administer: a trust admin
-every account of their trust (trust roles, and school roles whose schools are all in it), a
-school admin the school-role accounts whose schools are all theirs. Anyone else is told the
-account does not exist. Deactivating an account, changing its role or scope, and setting its
-password end every token it holds (its token generation moves on, and each request checks
-it). Each change is audited in the schools the account reaches, never with a password.
+An admin manages an account if it lies wholly within what they administer, as for clients
+(`identity.administers`): a trust admin every account of their trust (trust roles, and school
+roles whose schools are all in it), a school admin the school-role accounts whose schools are
+all theirs. Anyone else is told the account does not exist. Deactivating an account,
+changing its role or scope, and setting its password end every token it holds (its token
+generation moves on, and each request checks it). Each change is audited in the schools the
+account reaches, never with a password.
 """
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from domain.access import Permission, Principal, Role
 from domain.audit import AuditAction
@@ -21,8 +22,10 @@ from domain.ports import PasswordHasher, UnitOfWork
 from domain.services.identity import (
     MIN_PASSWORD_LENGTH,
     AuthenticationFailed,
+    administers,
     record_failure,
     refuse_while_waiting,
+    require_admin,
     require_scope_admin,
     scope_problems,
 )
@@ -43,24 +46,6 @@ class UpdateUser:
     school_ids: frozenset[uuid.UUID] | Unset = UNSET
 
 
-def administers(actor: Principal, user: User) -> bool:
-    """Whether `actor` manages `user` (see the module's notes)."""
-    if actor.unrestricted:
-        return True
-    if actor.has(Permission.MANAGE_TRUST) and actor.trust_id is not None:
-        if user.trust_id is not None:
-            return user.trust_id == actor.trust_id
-        return bool(user.school_ids) and all(actor.can_see(s) for s in user.school_ids)
-    if actor.has(Permission.MANAGE_SCHOOL) and user.trust_id is None:
-        return bool(user.school_ids) and user.school_ids <= actor.school_ids
-    return False
-
-
-def _require_admin(actor: Principal) -> None:
-    if not (actor.unrestricted or actor.has(Permission.MANAGE_TRUST)):
-        actor.require(Permission.MANAGE_SCHOOL)
-
-
 async def _administered(uow: UnitOfWork, actor: Principal, user_id: uuid.UUID) -> User:
     user = await uow.users.get(user_id)
     if user is None or not administers(actor, user):
@@ -69,7 +54,7 @@ async def _administered(uow: UnitOfWork, actor: Principal, user_id: uuid.UUID) -
 
 
 async def get_user(uow: UnitOfWork, actor: Principal, user_id: uuid.UUID) -> User:
-    _require_admin(actor)
+    require_admin(actor)
     async with uow:
         return await _administered(uow, actor, user_id)
 
@@ -77,7 +62,7 @@ async def get_user(uow: UnitOfWork, actor: Principal, user_id: uuid.UUID) -> Use
 async def update_user(uow: UnitOfWork, actor: Principal, cmd: UpdateUser) -> User:
     """Rename, or change the role or scope (which ends the account's tokens). An admin can
     only give what they administer, and a school admin cannot make trust roles."""
-    _require_admin(actor)
+    require_admin(actor)
     async with uow:
         user = await _administered(uow, actor, cmd.user_id)
         check_version("user", user.version, cmd.expected_version)
@@ -91,17 +76,13 @@ async def update_user(uow: UnitOfWork, actor: Principal, cmd: UpdateUser) -> Use
         if role.is_trust_role and not actor.unrestricted:
             actor.require(Permission.MANAGE_TRUST)
         require_scope_admin(actor, trust_id, school_ids)
-        changed = User(
-            user.id,
-            user.email,
-            given(cmd.name, user.name).strip(),
-            role,
-            user.password_hash,
-            trust_id,
-            school_ids,
-            user.active,
-            user.version + 1,
-            user.token_generation,
+        changed = replace(
+            user,
+            name=given(cmd.name, user.name).strip(),
+            role=role,
+            trust_id=trust_id,
+            school_ids=school_ids,
+            version=user.version + 1,
         )
         problems = changed.problems()
         if not changed.name:
@@ -125,7 +106,7 @@ async def update_user(uow: UnitOfWork, actor: Principal, cmd: UpdateUser) -> Use
 async def set_active(uow: UnitOfWork, actor: Principal, user_id: uuid.UUID, active: bool) -> User:
     """Deactivate (every token ends at once, and sign-in is refused) or reactivate an account.
     Doing it again changes nothing; nobody deactivates their own account."""
-    _require_admin(actor)
+    require_admin(actor)
     async with uow:
         user = await _administered(uow, actor, user_id)
         if user.active == active:
@@ -152,7 +133,7 @@ async def reset_password(
     hasher: PasswordHasher,
 ) -> User:
     """An admin sets a new password for an account they manage; its tokens end."""
-    _require_admin(actor)
+    require_admin(actor)
     _check_password(new_password, "new_password")
     password_hash = await hasher.hash(new_password)
     async with uow:

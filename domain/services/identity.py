@@ -8,6 +8,7 @@ refused at once and a school added to a trust is seen by its trust's staff.
 import secrets
 import uuid
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from domain.access import ROLE_PERMISSIONS, Permission, Principal, Role
 from domain.audit import AuditAction
@@ -169,17 +170,27 @@ async def create_client(
     return IssuedClient(client, secret)
 
 
-def _administers(actor: Principal, client: IntegrationClient) -> bool:
-    """A trust admin administers their trust's clients; an admin of every school a
-    school-scoped client reaches administers that client."""
+class Scoped(Protocol):
+    """An account scoped to a trust or to schools: a staff user or an integration client."""
+
+    @property
+    def trust_id(self) -> uuid.UUID | None: ...
+    @property
+    def school_ids(self) -> frozenset[uuid.UUID]: ...
+
+
+def administers(actor: Principal, account: Scoped) -> bool:
+    """A trust admin administers their trust's accounts; an admin of every school a
+    school-scoped account reaches (a trust admin's scope is every school of the trust)
+    administers that account."""
     if actor.unrestricted:
         return True
-    if client.trust_id is not None:
-        return actor.has(Permission.MANAGE_TRUST) and actor.trust_id == client.trust_id
-    return actor.has(Permission.MANAGE_SCHOOL) and client.school_ids <= actor.school_ids
+    if account.trust_id is not None:
+        return actor.has(Permission.MANAGE_TRUST) and actor.trust_id == account.trust_id
+    return actor.has(Permission.MANAGE_SCHOOL) and account.school_ids <= actor.school_ids
 
 
-def _require_client_admin(actor: Principal) -> None:
+def require_admin(actor: Principal) -> None:
     if not (actor.has(Permission.MANAGE_TRUST) or actor.has(Permission.MANAGE_SCHOOL)):
         raise PermissionDenied("requires the manage_school or manage_trust permission")
 
@@ -188,7 +199,7 @@ async def list_clients(
     uow: UnitOfWork, actor: Principal, page: PageRequest
 ) -> Page[IntegrationClient]:
     """Admins see the clients they administer (revoked ones too, for the record)."""
-    _require_client_admin(actor)
+    require_admin(actor)
     async with uow:
         if actor.unrestricted:
             return await uow.clients.matching(None, None, page)
@@ -204,7 +215,7 @@ async def _administered(
         client = await uow.clients.get(client_key)
     else:
         client = await uow.clients.by_client_id(client_key)
-    if client is None or not _administers(actor, client):
+    if client is None or not administers(actor, client):
         raise NotFound("client", client_key)
     return client
 
@@ -212,7 +223,7 @@ async def _administered(
 async def get_client(
     uow: UnitOfWork, actor: Principal, client_key: uuid.UUID | str
 ) -> IntegrationClient:
-    _require_client_admin(actor)
+    require_admin(actor)
     async with uow:
         return await _administered(uow, actor, client_key)
 
@@ -222,7 +233,7 @@ async def revoke_client(
 ) -> IntegrationClient:
     """Revoked at once and for good: it cannot get a token, and tokens it holds are refused
     (each request resolves the client afresh). Revoking again changes nothing."""
-    _require_client_admin(actor)
+    require_admin(actor)
     async with uow:
         client = await _administered(uow, actor, client_key)
         if client.revoked_at is None:
