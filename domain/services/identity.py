@@ -7,8 +7,9 @@ refused at once and a school added to a trust is seen by its trust's staff.
 
 import secrets
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from domain.access import ROLE_PERMISSIONS, Permission, Principal, Role
 from domain.audit import AuditAction
@@ -252,21 +253,13 @@ async def authenticate_user(
     clock: Clock = SYSTEM_CLOCK,
     rules: Rules = RULES,
 ) -> User:
-    """A staff sign-in: refused while the account or the address must wait (SignInThrottled),
-    else checked; a failure is counted and audited, a success clears the account's count.
-    An unknown e-mail address costs and answers exactly as a wrong password does."""
-    keys = (ThrottleKey.account(email), ThrottleKey.address(address))
-    async with uow:
-        await refuse_while_waiting(uow, keys, clock)
-        user = await uow.users.by_email(email.strip().lower())
-    # verify even for an unknown email (against no hash) so timing does not reveal accounts
-    valid = await hasher.verify(user.password_hash if user else "", password)
-    known = user is not None and user.active and valid
-    account = user.id if user else None
-    await _settle(uow, keys, "users", account, known, address, "password", clock, rules)
-    if user is None or not known:
-        raise AuthenticationFailed
-    return user
+    """A staff sign-in (see `_checked`)."""
+    wanted = email.strip().lower()
+    attempt = _Attempt(email, password, address, "users", "password")
+    return await _checked(
+        uow, attempt, lambda u: u.users.by_email(wanted), lambda a: a.password_hash,
+        hasher, clock, rules,
+    )  # fmt: skip
 
 
 async def authenticate_client(
@@ -278,22 +271,61 @@ async def authenticate_client(
     clock: Clock = SYSTEM_CLOCK,
     rules: Rules = RULES,
 ) -> IntegrationClient:
-    """A client's sign-in, throttled and audited as a staff sign-in is."""
-    keys = (ThrottleKey.account(client_id), ThrottleKey.address(address))
-    async with uow:
-        await refuse_while_waiting(uow, keys, clock)
-        client = await uow.clients.by_client_id(client_id)
-    valid = await hasher.verify(client.secret_hash if client else "", secret)
-    known = client is not None and client.active and valid
-    account = client.id if client else None
-    grant = "client_credentials"
-    await _settle(uow, keys, "integration_clients", account, known, address, grant, clock, rules)
-    if client is None or not known:
-        raise AuthenticationFailed
+    """A client's sign-in (see `_checked`); a success marks the client used."""
+    attempt = _Attempt(client_id, secret, address, "integration_clients", "client_credentials")
+    client = await _checked(
+        uow, attempt, lambda u: u.clients.by_client_id(client_id), lambda a: a.secret_hash,
+        hasher, clock, rules,
+    )  # fmt: skip
     async with uow:
         await uow.clients.mark_used(client)
         await uow.commit()
     return client
+
+
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    name: str  # the e-mail address or client id, as typed
+    secret: str
+    address: str
+    resource: str  # users or integration_clients, for the audit log
+    grant: str
+
+
+Account = TypeVar("Account", User, IntegrationClient)
+
+
+async def _checked(
+    uow: UnitOfWork,
+    attempt: _Attempt,
+    find: Callable[[UnitOfWork], Awaitable[Account | None]],
+    hash_of: Callable[[Account], str],
+    hasher: PasswordHasher,
+    clock: Clock,
+    rules: Rules,
+) -> Account:
+    """A sign-in: refused while the account or the address must wait (SignInThrottled), else
+    checked; a failure is counted and audited, a success clears the account's count. An
+    unknown account costs and answers exactly as a wrong secret does (it is checked against
+    no hash, which the hasher answers with its own, equally costly, dummy)."""
+    keys = (ThrottleKey.account(attempt.name), ThrottleKey.address(attempt.address))
+    async with uow:
+        await refuse_while_waiting(uow, keys, clock)
+        account = await find(uow)
+    valid = await hasher.verify(hash_of(account) if account else "", attempt.secret)
+    known = account is not None and account.active and valid
+    async with uow:
+        if known:
+            await uow.sign_ins.forget(keys[0])
+        else:
+            await record_failure(
+                uow, keys, attempt.resource, account.id if account else None,
+                attempt.address, attempt.grant, clock, rules,
+            )  # fmt: skip
+        await uow.commit()
+    if account is None or not known:
+        raise AuthenticationFailed
+    return account
 
 
 async def refuse_while_waiting(
@@ -302,26 +334,6 @@ async def refuse_while_waiting(
     now = clock.now()
     if (until := await uow.sign_ins.blocked_until(keys, now)) is not None:
         raise SignInThrottled(until, now)
-
-
-async def _settle(
-    uow: UnitOfWork,
-    keys: tuple[ThrottleKey, ...],
-    resource: str,
-    account: uuid.UUID | None,
-    succeeded: bool,
-    address: str,
-    grant: str,
-    clock: Clock,
-    rules: Rules,
-) -> None:
-    """Clear the account's count after a success; count and audit a failure."""
-    async with uow:
-        if succeeded:
-            await uow.sign_ins.forget(keys[0])
-        else:
-            await record_failure(uow, keys, resource, account, address, grant, clock, rules)
-        await uow.commit()
 
 
 async def record_failure(
