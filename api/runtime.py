@@ -57,11 +57,6 @@ class PrincipalCache:
     def hearing(self) -> None:
         self.listening = True
 
-    def forget_subject(self, kind: str, subject: str) -> None:
-        """Drop a subject that may no longer sign in (a revoked client), so its next request
-        is resolved afresh and refused."""
-        self._entries.pop((kind, subject), None)
-
     def forget_account(self, kind: str, subject: str) -> None:
         """Drop every cached entry of an account (whatever token generation it was for), so
         its next request is resolved afresh: after it was deactivated or changed."""

@@ -180,18 +180,16 @@ async def make_backup(
             progress("counting rows and checksumming every table")
             sums = await table_sums(connection)
             progress(f"writing {archive.name} ({sum(t.rows for t in sums.values()):,} rows)")
-            dumped = await asyncio.create_subprocess_exec(
-                str(tool("pg_dump", major)),
+            code, errors = await _run(
+                tool("pg_dump", major),
                 "--format=custom",
                 f"--snapshot={snapshot}",
                 f"--file={archive}",
                 libpq_url(url),
-                stderr=asyncio.subprocess.PIPE,
             )
-            _, errors = await dumped.communicate()
-            if dumped.returncode != 0:
+            if code != 0:
                 archive.unlink(missing_ok=True)
-                raise BackupRefused(f"pg_dump failed: {errors.decode(errors='replace')[-500:]}")
+                raise BackupRefused(f"pg_dump failed: {errors[-500:]}")
     finally:
         await connection.close()
     if recipient is not None:

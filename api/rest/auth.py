@@ -9,7 +9,9 @@ from fastapi.responses import JSONResponse
 
 from api.dependencies import PrincipalDep, RuntimeDep
 from api.errors import PROBLEM_JSON
+from api.runtime import Runtime
 from api.schemas.identity import MeOut, TokenOut
+from domain.identity import User
 from domain.services.identity import AuthenticationFailed, authenticate_client, authenticate_user
 from domain.sign_in import SignInThrottled
 
@@ -69,6 +71,14 @@ def _throttled(request: Request, error: SignInThrottled) -> JSONResponse:
     )
 
 
+def token_for(runtime: Runtime, user: User) -> TokenOut:
+    """A token for a staff user, carrying their current token generation."""
+    token = runtime.tokens.issue(
+        str(user.id), "user", user.role.value, generation=user.token_generation
+    )
+    return TokenOut(access_token=token, expires_in=int(runtime.tokens.lifetime.total_seconds()))
+
+
 def address_of(request: Request) -> str:
     """Where the attempt came from (behind a proxy: set uvicorn's --forwarded-allow-ips)."""
     return request.client.host if request.client else "unknown"
@@ -118,10 +128,7 @@ async def issue_token(
             return _oauth_error(request, 400, "invalid_grant", "wrong email or password")
         except SignInThrottled as error:
             return _throttled(request, error)
-        token = runtime.tokens.issue(
-            str(user.id), "user", user.role.value, generation=user.token_generation
-        )
-        return TokenOut(access_token=token, expires_in=lifetime)
+        return token_for(runtime, user)
     if grant_type == "client_credentials":
         basic = _basic_credentials(authorization)
         cid, secret = basic if basic else (client_id, client_secret)

@@ -51,5 +51,5 @@ async def revoke_client(
     """Revoke for good: no new tokens, and the tokens it holds are refused from its next
     request. Revoking a revoked client answers the same."""
     client = await service.revoke_client(uow, principal, client_key)
-    runtime.principals.forget_subject("client", client.client_id)
+    runtime.principals.forget_account("client", client.client_id)
     return ClientOut.of(client)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from api.dependencies import IfMatch, PageDep, PrincipalDep, RuntimeDep, UowDep
 from api.errors import ApiProblem
-from api.rest.auth import NO_STORE, address_of
+from api.rest.auth import NO_STORE, address_of, token_for
 from api.rest.http import set_etag
 from api.runtime import Runtime
 from api.schemas.common import PageOut, page_out
@@ -23,6 +23,7 @@ from domain.errors import Problem
 from domain.identity import User
 from domain.services import accounts
 from domain.services import identity as service
+from domain.services.unset import UNSET
 from domain.sign_in import SignInThrottled
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -30,7 +31,7 @@ router = APIRouter(prefix="/users", tags=["users"])
 
 def _ended(runtime: Runtime, user: User) -> User:
     """This process forgets the account's cached scope at once (others are told through
-    PostgreSQL, api/account_notices.py)."""
+    PostgreSQL, persistence/account_notices.py)."""
     runtime.principals.forget_account("user", str(user.id))
     return user
 
@@ -96,10 +97,7 @@ async def change_own_password(
         ) from error
     _ended(runtime, user)
     response.headers.update(NO_STORE)
-    token = runtime.tokens.issue(
-        str(user.id), "user", user.role.value, generation=user.token_generation
-    )
-    return TokenOut(access_token=token, expires_in=int(runtime.tokens.lifetime.total_seconds()))
+    return token_for(runtime, user)
 
 
 @router.get("/{user_id}")
@@ -130,11 +128,8 @@ async def update_user(
         name=body.given_or_unset("name"),
         role=body.given_or_unset("role"),
         trust_id=body.given_or_unset("trust_id"),
-        school_ids=(
-            frozenset(body.school_ids)
-            if "school_ids" in body.model_fields_set and body.school_ids is not None
-            else body.given_or_unset("school_ids")
-        ),
+        # null is refused by the model, so None means "not sent"
+        school_ids=frozenset(body.school_ids) if body.school_ids is not None else UNSET,
     )
     user = _ended(runtime, await accounts.update_user(uow, principal, cmd))
     set_etag(response, user.version)
