@@ -13,21 +13,21 @@ from api import log_privacy
 from api.body_limit import BodyLimit
 from api.errors import add_exception_handlers
 from api.graphql.router import graphql_router
+from api.health import router as health_router
+from api.identity.keys import pseudonym_key, refuse_unsafe_production, signing_key
+from api.identity.passwords import Argon2PasswordHasher
+from api.identity.tokens import TokenService
 from api.middleware import CorrelationId
 from api.openapi_problems import document_problems
-from api.rest import api_router
-from api.rest.health import router as health_router
+from api.routes import api_router
 from api.runtime import PrincipalCache, Runtime
-from api.security.keys import pseudonym_key, refuse_unsafe_production, signing_key
-from api.security.passwords import Argon2PasswordHasher
-from api.security.tokens import TokenService
 from api.security_headers import SecurityHeaders
 from api.settings import ApiSettings
 from api.worker_loop import WorkerLoop
-from domain.privacy import Pseudonymiser
-from persistence.account_notices import AccountListener
+from domain.privacy.pupil_view import Pseudonymiser
 from persistence.database import Database
 from persistence.embedded import database_url
+from persistence.identity.account_notices import AccountListener
 from persistence.migrate import upgrade
 
 logger = logging.getLogger("stepwise")

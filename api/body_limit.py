@@ -1,5 +1,5 @@
 """A size limit on every request body, except the imports, which are read as they arrive
-(api/uploads.py) and bounded by what they write, not by what they hold.
+(api/integration/uploads.py) and bounded by what they write, not by what they hold.
 
 A declared Content-Length over the limit is answered 413 before a byte is read; a body sent
 without one (chunked) is counted as it arrives and refused once it passes the limit.

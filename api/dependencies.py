@@ -10,12 +10,12 @@ from fastapi import Depends, Header, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import ApiProblem, unauthorised
+from api.identity.tokens import InvalidToken
 from api.runtime import Runtime
-from api.security.tokens import InvalidToken
-from domain.access import Principal
-from domain.errors import Problem
-from domain.paging import MAX_LIMIT, PageRequest
-from domain.privacy import Pseudonymiser
+from domain.kernel.access import Principal
+from domain.kernel.errors import Problem
+from domain.kernel.paging import MAX_LIMIT, PageRequest
+from domain.privacy.pupil_view import Pseudonymiser
 from persistence.unit_of_work import SqlUnitOfWork
 
 _bearer = HTTPBearer(auto_error=False, description="An access token from POST /api/v1/auth/token")

@@ -22,7 +22,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.body_limit import BodyTooLarge
 from api.body_limit import problem as body_problem
 from api.log_privacy import described
-from domain.errors import (
+from domain.identity.identity_service import AuthenticationFailed
+from domain.kernel.errors import (
     Conflict,
     DomainError,
     InvariantViolation,
@@ -31,8 +32,7 @@ from domain.errors import (
     Problem,
     StaleVersion,
 )
-from domain.retention import RetentionHeld
-from domain.services.identity import AuthenticationFailed
+from domain.privacy.retention import RetentionHeld
 from persistence.availability import database_unavailable, statement_timed_out
 
 logger = logging.getLogger("stepwise.api")

@@ -5,16 +5,16 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from api.security.passwords import Argon2PasswordHasher
-from api.security.tokens import SubjectKind, TokenService
+from api.identity.passwords import Argon2PasswordHasher
+from api.identity.tokens import SubjectKind, TokenService
 from api.settings import ApiSettings
-from domain.access import Principal
-from domain.privacy import Pseudonymiser
-from domain.services.identity import (
+from domain.identity.identity_service import (
     AuthenticationFailed,
     principal_for_client,
     principal_for_user,
 )
+from domain.kernel.access import Principal
+from domain.privacy.pupil_view import Pseudonymiser
 from persistence.database import Database
 from persistence.scope import Scope
 from persistence.unit_of_work import SqlUnitOfWork

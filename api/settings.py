@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from domain.access import Role
-from domain.sign_in import Rules, ThrottleRule, ThrottleScope
+from domain.identity.sign_in import Rules, ThrottleRule, ThrottleScope
+from domain.kernel.access import Role
 from persistence.settings import DatabaseSettings, default_data_dir
 
 PLACEHOLDERS = {"changeme", "change-me", "secret", "password", "stepwise"}

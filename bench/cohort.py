@@ -44,8 +44,8 @@ from bench.common import (
 )
 from bench.handwritten import COHORT_SQL
 from bench.http import serving, sign_in
-from domain.calendar import AcademicYear
-from domain.progress import DIMENSIONS, AssessmentPoint, GroupCounts
+from domain.analytics.progress import DIMENSIONS, AssessmentPoint, GroupCounts
+from domain.kernel.calendar import AcademicYear
 
 Row = tuple[str, str | None, int, int, int, int, int]
 

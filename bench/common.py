@@ -11,8 +11,8 @@ from typing import Any
 import asyncpg
 
 from bench.generate import TRUST_NAME, bench_url
-from domain.calendar import AcademicYear
-from domain.clock import SYSTEM_CLOCK
+from domain.kernel.calendar import AcademicYear
+from domain.kernel.clock import SYSTEM_CLOCK
 from persistence.database import Database
 from persistence.scope import Scope
 from persistence.settings import DatabaseSettings

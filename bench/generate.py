@@ -44,8 +44,8 @@ from argon2 import PasswordHasher
 from cli.demo.calendar import Window, half_terms, six_weekly_points
 from cli.demo.names import BOYS, GIRLS, SURNAMES, TEACHERS
 from cli.demo.needs import PROFILES, group_flags, pru_sen, special_school_sen
-from domain.calendar import AcademicYear
-from domain.pupil import Characteristic, SenProvision
+from domain.kernel.calendar import AcademicYear
+from domain.pupils.pupil import Characteristic, SenProvision
 from persistence.migrate import upgrade
 from persistence.urls import libpq_url, with_database
 

@@ -49,8 +49,8 @@ from bench.load import recreate_database
 from bench.service import Service, free_port, load_demo
 from bench.traffic import percentile, sign_in
 from cli.demo.accounts import ACCOUNTS
-from domain.access import Role
-from domain.clock import SYSTEM_CLOCK
+from domain.kernel.access import Role
+from domain.kernel.clock import SYSTEM_CLOCK
 from persistence.urls import with_database
 
 DATABASE = os.environ.get("BENCH_GRAPHQL_DATABASE", "stepwise_bench_graphql")

@@ -22,7 +22,7 @@ else general, band thresholds with the same tolerance, characteristics as at the
 each school's module, and the year group then.
 """
 
-from domain.progress import DAYS_PER_YEAR, RATIO_TOLERANCE
+from domain.analytics.progress import DAYS_PER_YEAR, RATIO_TOLERANCE
 
 _ROLL = """
 roll AS (

@@ -15,7 +15,7 @@ from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 
 from api.app import create_app
-from api.security.keys import new_signing_key
+from api.identity.keys import new_signing_key
 from api.settings import ApiSettings, AuthSettings
 from bench.generate import ADMIN_EMAIL, ADMIN_PASSWORD, bench_url
 from persistence.database import Database

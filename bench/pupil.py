@@ -32,7 +32,7 @@ from bench.common import (
 )
 from bench.handwritten import PUPIL_SQL
 from bench.http import serving, sign_in
-from domain.progress import AssessmentPoint
+from domain.analytics.progress import AssessmentPoint
 
 Fact = tuple[str, str | None, float | None, int | None, float | None, str]
 

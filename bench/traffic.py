@@ -29,8 +29,8 @@ from typing import Any
 import httpx
 
 from cli.demo.accounts import ACCOUNTS, DemoAccount
-from domain.access import Role
-from domain.clock import SYSTEM_CLOCK
+from domain.kernel.access import Role
+from domain.kernel.clock import SYSTEM_CLOCK
 
 #: a client gives up on a request after this long: a response slower than this is a hang
 CLIENT_TIMEOUT_S = 30.0

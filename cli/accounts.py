@@ -13,10 +13,8 @@ import typer
 from cli.columns import columns
 from cli.database import Operator, run
 from cli.organisation import every_school, every_trust, find_school, find_trust
-from domain.access import Permission, Role
-from domain.identity import IntegrationClient, User
-from domain.paging import MAX_LIMIT, PageRequest
-from domain.services.identity import (
+from domain.identity.identity import IntegrationClient, User
+from domain.identity.identity_service import (
     CreateClient,
     CreateUser,
     IssuedClient,
@@ -26,6 +24,8 @@ from domain.services.identity import (
     list_users,
     revoke_client,
 )
+from domain.kernel.access import Permission, Role
+from domain.kernel.paging import MAX_LIMIT, PageRequest
 
 users = typer.Typer(help="Staff accounts that sign in with an email and a password.")
 clients = typer.Typer(help="Integration clients: machine credentials for an MIS or other system.")

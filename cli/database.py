@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy.engine import make_url
 
-from api.security.passwords import Argon2PasswordHasher
+from api.identity.passwords import Argon2PasswordHasher
 from api.settings import ApiSettings
 from cli.failures import reported
-from domain.access import Principal
+from domain.kernel.access import Principal
 from persistence.database import Database
 from persistence.embedded import database_url
 from persistence.migrate import upgrade

@@ -12,8 +12,8 @@ import typer
 from alembic.util import CommandError
 from sqlalchemy.exc import DBAPIError
 
-from api.security.keys import UnsafeProduction
-from domain.errors import (
+from api.identity.keys import UnsafeProduction
+from domain.kernel.errors import (
     Conflict,
     DomainError,
     InvariantViolation,

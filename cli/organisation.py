@@ -10,11 +10,10 @@ from typing import Annotated
 import typer
 
 from cli.database import Operator, run
-from domain.errors import NotFound
-from domain.filters import SchoolFilter
-from domain.organisation import School, SchoolType, Trust, TrustKind
-from domain.paging import MAX_LIMIT, PageRequest
-from domain.services.organisation import (
+from domain.kernel.errors import NotFound
+from domain.kernel.paging import MAX_LIMIT, PageRequest
+from domain.organisation.organisation import School, SchoolType, Trust, TrustKind
+from domain.organisation.organisation_service import (
     CreateSchool,
     CreateTrust,
     create_school,
@@ -24,6 +23,7 @@ from domain.services.organisation import (
     list_schools,
     list_trusts,
 )
+from domain.organisation.ports import SchoolFilter
 
 trusts = typer.Typer(help="Trusts: the MATs, local authorities and federations above schools.")
 schools = typer.Typer(help="Schools: each is a tenant whose pupils only its staff and trust see.")

@@ -6,7 +6,7 @@ import typer
 import uvicorn
 
 from api.app import create_app
-from api.security.keys import refuse_unsafe_production
+from api.identity.keys import refuse_unsafe_production
 from api.settings import ApiSettings
 from cli.database import masked, migrated, on, pinned
 from cli.demo.published import published_demo_accounts

@@ -10,10 +10,10 @@ import typer
 from cli.accounts import scope_of, users
 from cli.database import Operator, run
 from cli.failures import fail
-from domain.access import Role
-from domain.identity import User
-from domain.services import accounts
-from domain.services.unset import UNSET
+from domain.identity import account_service as accounts
+from domain.identity.identity import User
+from domain.kernel.access import Role
+from domain.kernel.unset import UNSET
 
 
 async def _user(op: Operator, key: str) -> User:

@@ -8,8 +8,8 @@ other row's values reaches the caller.
 from asyncpg import exceptions as pg
 from sqlalchemy.exc import DBAPIError
 
-from domain.errors import Conflict, DomainError, InvariantViolation, Problem
-from domain.identity import EMAIL_UNAVAILABLE
+from domain.identity.identity import EMAIL_UNAVAILABLE
+from domain.kernel.errors import Conflict, DomainError, InvariantViolation, Problem
 from persistence.tables import metadata
 
 UNIQUE_FIELDS: dict[str, tuple[str, str]] = {

@@ -4,23 +4,29 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from domain.access import Permission, Role
-from domain.attendance import AttendanceMark, Session
-from domain.calendar import AcademicYear, Module
-from domain.destination import Destination, DestinationCategory
-from domain.framework import Framework, Step, Strand
-from domain.identity import IntegrationClient, User
-from domain.ids import new_id
-from domain.judgement import (
+from domain.assessment.framework import Framework, Step, Strand
+from domain.assessment.judgement import (
     Judgement,
     JudgementKind,
     JudgementRevision,
     Moderation,
     ModerationState,
 )
-from domain.measure import MeasureDefinition, Subgroup
-from domain.organisation import School, SchoolType, Trust, TrustKind
-from domain.pupil import (
+from domain.identity.identity import IntegrationClient, User
+from domain.kernel.access import Permission, Role
+from domain.kernel.calendar import AcademicYear, Module
+from domain.kernel.ids import new_id
+from domain.organisation.organisation import School, SchoolType, Trust, TrustKind
+from domain.outcomes.attendance import AttendanceMark, Session
+from domain.outcomes.destination import Destination, DestinationCategory
+from domain.outcomes.measure import MeasureDefinition, Subgroup
+from domain.outcomes.qualification import (
+    EntryStatus,
+    QualificationEntry,
+    QualificationKind,
+    QualificationLevel,
+)
+from domain.pupils.pupil import (
     Characteristic,
     CharacteristicKind,
     Enrolment,
@@ -28,13 +34,7 @@ from domain.pupil import (
     Pupil,
     Registration,
 )
-from domain.qualification import (
-    EntryStatus,
-    QualificationEntry,
-    QualificationKind,
-    QualificationLevel,
-)
-from domain.target import (
+from domain.targets.target import (
     OutcomeEvaluation,
     OutcomeRating,
     OutcomeSource,
@@ -45,28 +45,28 @@ from domain.target import (
     TargetStatus,
     Term,
 )
-from persistence.tables import (
-    AttendanceMarkRow,
-    CharacteristicRow,
-    DestinationRow,
-    EnrolmentRow,
+from persistence.assessment.tables import (
     FrameworkRow,
-    IntegrationClientRow,
     JudgementRevisionRow,
     JudgementRow,
-    MeasureDefinitionRow,
     ModuleRow,
-    OutcomeEvaluationRow,
-    OutcomeTargetRow,
-    PupilRow,
-    QualificationEntryRow,
-    SchoolRow,
     StepRow,
     StrandRow,
+)
+from persistence.identity.tables import IntegrationClientRow, UserRow
+from persistence.organisation.tables import SchoolRow, TrustRow
+from persistence.outcomes.tables import (
+    AttendanceMarkRow,
+    DestinationRow,
+    MeasureDefinitionRow,
+    QualificationEntryRow,
+)
+from persistence.pupils.tables import CharacteristicRow, EnrolmentRow, PupilRow
+from persistence.targets.tables import (
+    OutcomeEvaluationRow,
+    OutcomeTargetRow,
     TargetRevisionRow,
     TargetRow,
-    TrustRow,
-    UserRow,
 )
 
 # --- organisation ------------------------------------------------------------------------

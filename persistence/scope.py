@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, TextClause, text, true
 from sqlmodel import col
 
-from domain.access import Principal
-from domain.audit import SYSTEM_ACTOR, Actor
+from domain.integration.audit import SYSTEM_ACTOR, Actor
+from domain.kernel.access import Principal
 
 #: the role row-level security applies to (migration 0002)
 APP_ROLE = "stepwise_app"

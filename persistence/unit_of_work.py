@@ -15,57 +15,46 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, SessionTransaction
 
-from domain.audit import SYSTEM_ACTOR
-from domain.ports import (
+from domain.analytics.ports import DataQualityQueries, ProgressModelRepository, ProgressQueries
+from domain.assessment.ports import FrameworkRepository, JudgementRepository, ModuleRepository
+from domain.identity.ports import ClientRepository, SignInLedger, UserRepository
+from domain.integration.audit import SYSTEM_ACTOR
+from domain.integration.ports import AuditTrail, ChangeFeed, ExportQueries, ImportStore
+from domain.organisation.ports import SchoolRepository, TrustRepository
+from domain.outcomes.ports import (
     AttendanceRepository,
-    AuditTrail,
-    ChangeFeed,
-    ClientRepository,
-    DataQualityQueries,
     DestinationRepository,
-    ExportQueries,
-    FrameworkRepository,
-    ImportStore,
-    JudgementRepository,
     MeasureRepository,
-    ModuleRepository,
-    OutcomeTargetRepository,
-    ProgressModelRepository,
-    ProgressQueries,
-    PupilRecords,
-    PupilRepository,
     QualificationRepository,
-    SchoolRepository,
-    SignInLedger,
     SummaryQueries,
-    TargetRepository,
-    TrustRepository,
-    UserRepository,
 )
+from domain.privacy.ports import PupilRecords
+from domain.pupils.ports import PupilRepository
+from domain.targets.ports import OutcomeTargetRepository, TargetRepository
 from persistence.analytics.partitions import Partitions
+from persistence.analytics.progress_model_repository import SqlProgressModelRepository
 from persistence.analytics.quality import SqlDataQualityQueries
 from persistence.analytics.queries import SqlProgressQueries
-from persistence.analytics.summaries import SqlSummaryQueries
+from persistence.assessment.framework_repository import SqlFrameworkRepository
+from persistence.assessment.judgement_repository import SqlJudgementRepository
+from persistence.assessment.module_repository import SqlModuleRepository
 from persistence.constraints import translate
-from persistence.repositories.attendance import SqlAttendanceRepository
-from persistence.repositories.audit import SqlAuditTrail
-from persistence.repositories.changes import SqlChangeFeed
-from persistence.repositories.destinations import SqlDestinationRepository
-from persistence.repositories.exports import SqlExportQueries
-from persistence.repositories.frameworks import SqlFrameworkRepository
-from persistence.repositories.identity import SqlClientRepository, SqlUserRepository
-from persistence.repositories.imports import SqlImportStore
-from persistence.repositories.judgements import SqlJudgementRepository
-from persistence.repositories.measures import SqlMeasureRepository
-from persistence.repositories.modules import SqlModuleRepository
-from persistence.repositories.organisation import SqlSchoolRepository, SqlTrustRepository
-from persistence.repositories.progress_models import SqlProgressModelRepository
-from persistence.repositories.pupil_records import SqlPupilRecords
-from persistence.repositories.pupils import SqlPupilRepository
-from persistence.repositories.qualifications import SqlQualificationRepository
-from persistence.repositories.sign_ins import SqlSignInLedger
-from persistence.repositories.targets import SqlOutcomeTargetRepository, SqlTargetRepository
+from persistence.identity.identity_repository import SqlClientRepository, SqlUserRepository
+from persistence.identity.sign_in_repository import SqlSignInLedger
+from persistence.integration.audit_repository import SqlAuditTrail
+from persistence.integration.change_feed import SqlChangeFeed
+from persistence.integration.export_queries import SqlExportQueries
+from persistence.integration.import_store import SqlImportStore
+from persistence.organisation.organisation_repository import SqlSchoolRepository, SqlTrustRepository
+from persistence.outcomes.attendance_repository import SqlAttendanceRepository
+from persistence.outcomes.destination_repository import SqlDestinationRepository
+from persistence.outcomes.measure_repository import SqlMeasureRepository
+from persistence.outcomes.qualification_repository import SqlQualificationRepository
+from persistence.outcomes.summary_queries import SqlSummaryQueries
+from persistence.privacy.pupil_records import SqlPupilRecords
+from persistence.pupils.pupil_repository import SqlPupilRepository
 from persistence.scope import ACTOR_SQL, SCOPE_SQL, Scope
+from persistence.targets.target_repository import SqlOutcomeTargetRepository, SqlTargetRepository
 
 
 class SqlUnitOfWork:

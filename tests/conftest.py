@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from api.app import create_app
+from api.identity.keys import new_signing_key
 from api.runtime import Runtime
-from api.security.keys import new_signing_key
 from api.settings import ApiSettings, AuthSettings
 from persistence.database import Database
 from persistence.settings import DatabaseSettings

@@ -8,14 +8,18 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from api.runtime import Runtime
-from domain.access import Permission, Principal, Role
-from domain.calendar import AcademicYear, Module
-from domain.framework import Framework
-from domain.identity import User
-from domain.organisation import School, SchoolType, Trust
-from domain.pupil import Characteristic, CharacteristicKind, Enrolment, Gender, Pupil
-from domain.services import frameworks, identity, modules, organisation, pupils
-from domain.upn import check_letter
+from domain.assessment import framework_service as frameworks
+from domain.assessment import module_service as modules
+from domain.assessment.framework import Framework
+from domain.identity import identity_service as identity
+from domain.identity.identity import User
+from domain.kernel.access import Permission, Principal, Role
+from domain.kernel.calendar import AcademicYear, Module
+from domain.organisation import organisation_service as organisation
+from domain.organisation.organisation import School, SchoolType, Trust
+from domain.pupils import pupil_service as pupils
+from domain.pupils.pupil import Characteristic, CharacteristicKind, Enrolment, Gender, Pupil
+from domain.pupils.upn import check_letter
 
 _rng = random.SystemRandom()
 

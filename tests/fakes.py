@@ -22,45 +22,38 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol, Self, TypeVar
 
-from domain.access import Principal
-from domain.audit import AuditAction
-from domain.calendar import Module
-from domain.clock import Clock
-from domain.destination import Destination
-from domain.errors import Conflict, StaleVersion
-from domain.filters import (
-    DestinationFilter,
+from domain.assessment.framework import Framework, Step, Strand
+from domain.assessment.judgement import Judgement, JudgementRevision
+from domain.assessment.ports import (
     FrameworkFilter,
-    JudgementFilter,
-    ModuleFilter,
-    OutcomeTargetFilter,
-    PupilFilter,
-    SchoolFilter,
-    TargetFilter,
-)
-from domain.framework import Framework, Step, Strand
-from domain.identity import EMAIL_UNAVAILABLE, IntegrationClient, User
-from domain.judgement import Judgement, JudgementRevision
-from domain.organisation import School, Trust
-from domain.paging import Page, PageRequest
-from domain.ports import (
-    ClientRepository,
-    DestinationRepository,
     FrameworkRepository,
+    JudgementFilter,
     JudgementRepository,
+    ModuleFilter,
     ModuleRepository,
-    OutcomeTargetRepository,
-    PupilRepository,
-    SchoolRepository,
-    SignInLedger,
-    TargetRepository,
-    TrustRepository,
-    UnitOfWork,
-    UserRepository,
 )
-from domain.pupil import Pupil
-from domain.sign_in import Rules, ThrottleKey
-from domain.target import (
+from domain.identity.identity import EMAIL_UNAVAILABLE, IntegrationClient, User
+from domain.identity.ports import ClientRepository, SignInLedger, UserRepository
+from domain.identity.sign_in import Rules, ThrottleKey
+from domain.integration.audit import AuditAction
+from domain.kernel.access import Principal
+from domain.kernel.calendar import Module
+from domain.kernel.clock import Clock
+from domain.kernel.errors import Conflict, StaleVersion
+from domain.kernel.paging import Page, PageRequest
+from domain.organisation.organisation import School, Trust
+from domain.organisation.ports import SchoolFilter, SchoolRepository, TrustRepository
+from domain.outcomes.destination import Destination
+from domain.outcomes.ports import DestinationFilter, DestinationRepository
+from domain.pupils.ports import PupilFilter, PupilRepository
+from domain.pupils.pupil import Pupil
+from domain.targets.ports import (
+    OutcomeTargetFilter,
+    OutcomeTargetRepository,
+    TargetFilter,
+    TargetRepository,
+)
+from domain.targets.target import (
     CURRENT_STATUSES,
     OutcomeEvaluation,
     OutcomeTarget,
@@ -68,6 +61,7 @@ from domain.target import (
     TargetRevision,
     chain_of,
 )
+from domain.unit_of_work import UnitOfWork
 
 # --- time and passwords -------------------------------------------------------------
 

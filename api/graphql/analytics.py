@@ -11,9 +11,9 @@ from datetime import date
 import strawberry
 
 from api.graphql.types import Ctx, Step, Strand, _step
-from domain import progress as pg
-from domain.data_quality import MissingReport
-from domain.services import progress as progress_service
+from domain.analytics import progress as pg
+from domain.analytics import progress_service
+from domain.analytics.data_quality import MissingReport
 
 strawberry.enum(pg.Band, name="Band")
 

@@ -10,7 +10,7 @@ from strawberry.fastapi import BaseContext
 from api.dependencies import RuntimeDep, _bearer, get_principal
 from api.graphql.loaders import Loaders
 from api.runtime import Runtime
-from domain.access import Principal
+from domain.kernel.access import Principal
 from persistence.unit_of_work import SqlUnitOfWork
 
 

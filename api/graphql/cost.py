@@ -44,11 +44,11 @@ from graphql.type.definition import GraphQLInterfaceType, GraphQLObjectType
 from strawberry.extensions import SchemaExtension
 
 from api.graphql.paging import DEFAULT_FIRST, MAX_FIRST
-from domain.access import Permission
-from domain.destination import DestinationCategory
-from domain.flags import Flag
-from domain.framework import MAX_STEPS, MAX_STRANDS
-from domain.judgement import MAX_EVIDENCE
+from domain.analytics.flags import Flag
+from domain.assessment.framework import MAX_STEPS, MAX_STRANDS
+from domain.assessment.judgement import MAX_EVIDENCE
+from domain.kernel.access import Permission
+from domain.outcomes.destination import DestinationCategory
 
 #: extensions.code of a refused operation
 TOO_COSTLY = "QUERY_TOO_COSTLY"

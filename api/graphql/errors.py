@@ -15,7 +15,7 @@ import strawberry
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from domain.errors import (
+from domain.kernel.errors import (
     Conflict,
     DomainError,
     InvariantViolation,

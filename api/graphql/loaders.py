@@ -18,18 +18,20 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from api.runtime import Runtime
-from domain.access import Principal
-from domain.calendar import Module
-from domain.filters import JudgementFilter, TargetFilter
-from domain.framework import Framework, Step, Strand
-from domain.judgement import Judgement, JudgementRevision
-from domain.organisation import School
-from domain.paging import Page, PageRequest
-from domain.ports import UnitOfWork
-from domain.privacy import PupilView
-from domain.progress import AssessmentPoint, ProgressFact
-from domain.services import batches, progress
-from domain.target import Target, TargetRevision
+from domain.analytics import progress_service as progress
+from domain.analytics.progress import AssessmentPoint, ProgressFact
+from domain.assessment.framework import Framework, Step, Strand
+from domain.assessment.judgement import Judgement, JudgementRevision
+from domain.assessment.ports import JudgementFilter
+from domain.kernel import batches
+from domain.kernel.access import Principal
+from domain.kernel.calendar import Module
+from domain.kernel.paging import Page, PageRequest
+from domain.organisation.organisation import School
+from domain.privacy.pupil_view import PupilView
+from domain.targets.ports import TargetFilter
+from domain.targets.target import Target, TargetRevision
+from domain.unit_of_work import UnitOfWork
 
 T = TypeVar("T")
 

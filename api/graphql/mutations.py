@@ -20,10 +20,11 @@ from api.graphql.errors import (
     outcome,
 )
 from api.graphql.types import Ctx, Judgement, Target
-from domain import judgement as jm
-from domain import target as tm
-from domain.calendar import AcademicYear
-from domain.services import judgements, targets
+from domain.assessment import judgement as jm
+from domain.assessment import judgement_service as judgements
+from domain.kernel.calendar import AcademicYear
+from domain.targets import target as tm
+from domain.targets import target_service as targets
 
 JudgementResult = Annotated[
     Judgement

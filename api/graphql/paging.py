@@ -16,8 +16,8 @@ import strawberry
 
 from api.dependencies import decode_cursor, encode_cursor
 from api.errors import ApiProblem
-from domain.errors import InvariantViolation, Problem, invalid
-from domain.paging import Page, PageRequest
+from domain.kernel.errors import InvariantViolation, Problem, invalid
+from domain.kernel.paging import Page, PageRequest
 
 N = TypeVar("N")
 T = TypeVar("T")

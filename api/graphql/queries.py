@@ -20,29 +20,22 @@ from api.graphql.types import (
     Target,
     Trust,
 )
-from domain import judgement as jm
-from domain import target as tm
-from domain.calendar import AcademicYear
-from domain.filters import (
-    DestinationFilter,
-    FrameworkFilter,
-    JudgementFilter,
-    ModuleFilter,
-    OutcomeTargetFilter,
-    PupilFilter,
-    SchoolFilter,
-    TargetFilter,
-)
-from domain.services import (
-    destinations,
-    frameworks,
-    judgements,
-    modules,
-    organisation,
-    outcomes,
-    pupils,
-    targets,
-)
+from domain.assessment import framework_service as frameworks
+from domain.assessment import judgement as jm
+from domain.assessment import judgement_service as judgements
+from domain.assessment import module_service as modules
+from domain.assessment.ports import FrameworkFilter, JudgementFilter, ModuleFilter
+from domain.kernel.calendar import AcademicYear
+from domain.organisation import organisation_service as organisation
+from domain.organisation.ports import SchoolFilter
+from domain.outcomes import destination_service as destinations
+from domain.outcomes.ports import DestinationFilter
+from domain.pupils import pupil_service as pupils
+from domain.pupils.ports import PupilFilter
+from domain.targets import outcome_target_service as outcomes
+from domain.targets import target as tm
+from domain.targets import target_service as targets
+from domain.targets.ports import OutcomeTargetFilter, TargetFilter
 
 
 def _year(text: str | None) -> AcademicYear | None:

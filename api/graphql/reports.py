@@ -8,36 +8,34 @@ from typing import Any
 
 import strawberry
 
+from api.analytics.flag_schemas import FlagWorklistOut
 from api.dependencies import encode_cursor
 from api.graphql.paging import DEFAULT_FIRST, page_request
 from api.graphql.shapes import graphql_type
 from api.graphql.types import Ctx
-from api.schemas.attendance import AttendanceSummaryOut
-from api.schemas.destinations import DestinationsSummaryOut
-from api.schemas.flags import FlagWorklistOut
-from api.schemas.measures import MeasureResultOut
-from api.schemas.qualifications import PassRatesOut
-from api.schemas.target_progress import (
+from api.outcomes.attendance_schemas import AttendanceSummaryOut
+from api.outcomes.destination_schemas import DestinationsSummaryOut
+from api.outcomes.measure_schemas import MeasureResultOut
+from api.outcomes.qualification_schemas import PassRatesOut
+from api.targets.target_progress_schemas import (
     RulesOut,
     StatusCountsOut,
     TargetProgressOut,
     TargetProgressPageOut,
 )
-from api.schemas.target_suggestions import PupilSuggestionsOut, SuggestionPageOut
-from domain.attendance import ATTENDANCE_DIMENSIONS
-from domain.flags import DEFAULT_MIN_PEERS, Flag, FlagSettings, Pool
-from domain.progress import AssessmentPoint
-from domain.qualification import QualificationLevel
-from domain.services import (
-    attendance,
-    destinations_summary,
-    flags,
-    measures,
-    qualifications,
-    target_progress,
-    target_suggestions,
-)
-from domain.target_progress import TrackingRules, TrackStatus
+from api.targets.target_suggestion_schemas import PupilSuggestionsOut, SuggestionPageOut
+from domain.analytics import flag_service as flags
+from domain.analytics.flags import DEFAULT_MIN_PEERS, Flag, FlagSettings, Pool
+from domain.analytics.progress import AssessmentPoint
+from domain.outcomes import attendance_service as attendance
+from domain.outcomes import destination_summary_service as destinations_summary
+from domain.outcomes import measure_service as measures
+from domain.outcomes import qualification_service as qualifications
+from domain.outcomes.attendance import ATTENDANCE_DIMENSIONS
+from domain.outcomes.qualification import QualificationLevel
+from domain.targets import target_progress_service as target_progress
+from domain.targets import target_suggestion_service as target_suggestions
+from domain.targets.target_progress import TrackingRules, TrackStatus
 
 TargetProgressPage: Any = graphql_type(TargetProgressPageOut)
 SuggestionPage: Any = graphql_type(SuggestionPageOut)

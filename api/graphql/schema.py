@@ -20,7 +20,7 @@ from api.graphql.mutations import Mutation
 from api.graphql.queries import Query
 from api.log_privacy import described
 from api.runtime import Runtime
-from domain.access import Role
+from domain.kernel.access import Role
 
 DEFAULT_MAX_DEPTH = 10
 DEFAULT_TIMEOUT_SECONDS = 10.0

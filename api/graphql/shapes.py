@@ -1,13 +1,14 @@
 """GraphQL types for report answers, derived from the REST response models.
 
 A report (flags work-list, attendance summary, measure results...) has one shape,
-defined once as a Pydantic response model in api/schemas; GraphQL serves the same
+defined once as a Pydantic response model in its feature's schemas module; GraphQL serves the same
 shape through Strawberry's Pydantic integration rather than a hand-copied twin.
 Each nested model becomes a type named after its topic (`flags.TallyOut` ->
 `FlagsTally`), and each enum a GraphQL enum, so names never collide across reports.
 """
 
 import enum
+import sys
 import typing
 from typing import Any
 
@@ -27,7 +28,9 @@ def _leaves(annotation: Any) -> list[Any]:
 
 
 def _topic(model: type[BaseModel]) -> str:
-    stem = model.__module__.rsplit(".", 1)[-1]
+    """A schemas module may name its topic (`GRAPHQL_TOPIC`); else its file name is the topic."""
+    module = sys.modules[model.__module__]
+    stem = getattr(module, "GRAPHQL_TOPIC", model.__module__.rsplit(".", 1)[-1])
     return "".join(part.title() for part in stem.split("_"))
 
 

@@ -14,26 +14,22 @@ from strawberry.types import Info
 
 from api.graphql.context import Context
 from api.graphql.paging import DEFAULT_FIRST, Connection, connection, page_request, sliced
-from domain import calendar as cal
-from domain import destination as dest
-from domain import framework as fw
-from domain import judgement as jm
-from domain import organisation as org
-from domain import pupil as pm
-from domain import target as tm
-from domain.filters import (
-    FrameworkFilter,
-    JudgementFilter,
-    ModuleFilter,
-    PupilFilter,
-    SchoolFilter,
-    TargetFilter,
-)
-from domain.privacy import PupilView
-from domain.services import frameworks as frameworks_service
-from domain.services import modules as modules_service
-from domain.services import organisation as organisation_service
-from domain.services import pupils as pupils_service
+from domain.assessment import framework as fw
+from domain.assessment import framework_service as frameworks_service
+from domain.assessment import judgement as jm
+from domain.assessment import module_service as modules_service
+from domain.assessment.ports import FrameworkFilter, JudgementFilter, ModuleFilter
+from domain.kernel import calendar as cal
+from domain.organisation import organisation as org
+from domain.organisation import organisation_service
+from domain.organisation.ports import SchoolFilter
+from domain.outcomes import destination as dest
+from domain.privacy.pupil_view import PupilView
+from domain.pupils import pupil as pm
+from domain.pupils import pupil_service as pupils_service
+from domain.pupils.ports import PupilFilter
+from domain.targets import target as tm
+from domain.targets.ports import TargetFilter
 
 if TYPE_CHECKING:
     from api.graphql.analytics import StrandProgress

@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from api.reports import charts
 from api.reports.rendering import render
-from domain.pupil_report import PupilReport, StepShown, StrandReport
+from domain.reports.pupil_report import PupilReport, StepShown, StrandReport
 
 #: the words a parent reads for the engine's codes
 BAND_WORDS = {

@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from api.reports import charts
 from api.reports.rendering import render
-from domain.reports import SchoolSummary, StrandSummary
+from domain.reports.summaries import SchoolSummary, StrandSummary
 
 #: the words a page uses for stored codes
 DESTINATION_NAMES = {

@@ -13,7 +13,7 @@ from api.reports.school_summary import (
     TARGET_NAMES,
     strand_chart,
 )
-from domain.reports import TrustSummary
+from domain.reports.summaries import TrustSummary
 
 
 def trust_charts(t: TrustSummary) -> dict[str, Markup]:

@@ -6,7 +6,7 @@ These passwords are public by design; never load the demo where real pupils' dat
 from dataclasses import dataclass
 
 from cli.demo.schools import BROOKFIELD, EMAIL_DOMAIN, MILESTONE, RIVERSIDE, SchoolPlan
-from domain.access import Permission, Role
+from domain.kernel.access import Permission, Role
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,8 @@ year. Term ends drive the termly evaluation of EHCP outcome targets.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain.calendar import AcademicYear
-from domain.target import Term
+from domain.kernel.calendar import AcademicYear
+from domain.targets.target import Term
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,8 +28,8 @@ from cli.demo.loader import Loaded, Loader
 from cli.demo.schools import TRUST_NAME
 from cli.failures import fail
 from cli.organisation import trust_named
-from domain.clock import SYSTEM_CLOCK
-from domain.organisation import Trust
+from domain.kernel.clock import SYSTEM_CLOCK
+from domain.organisation.organisation import Trust
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,11 +22,11 @@ from cli.demo.plans import Pattern, PupilPlan, Track
 from cli.demo.register import year_group_in
 from cli.demo.scales import Scale
 from cli.demo.schools import RIVERSIDE
-from domain.calendar import Module
-from domain.framework import Framework, Strand
-from domain.ids import new_id
-from domain.judgement import Judgement, JudgementKind, JudgementRevision, ModerationState
-from domain.pupil import Enrolment, Pupil
+from domain.assessment.framework import Framework, Strand
+from domain.assessment.judgement import Judgement, JudgementKind, JudgementRevision, ModerationState
+from domain.kernel.calendar import Module
+from domain.kernel.ids import new_id
+from domain.pupils.pupil import Enrolment, Pupil
 
 SYSTEM = "system"  # Principal.system().subject: the operator who loaded the demo
 

@@ -25,30 +25,35 @@ from cli.demo.roll import SpecialRoll
 from cli.demo.scales import FRAMEWORKS, Scale
 from cli.demo.schools import SCHOOLS, TRUST_KIND, TRUST_NAME
 from cli.demo.targets import TargetSetter, TargetSetting, expected_rate
-from domain.calendar import AcademicYear, Module
-from domain.framework import Framework
-from domain.organisation import School, Trust
-from domain.pupil import Pupil
-from domain.services.destinations import RecordDestination, record_destination
-from domain.services.frameworks import CreateFramework, create_framework
-from domain.services.identity import (
+from domain.analytics.progress_model_service import CreateModel, ModelSpec, create_model
+from domain.assessment.framework import Framework
+from domain.assessment.framework_service import CreateFramework, create_framework
+from domain.assessment.module_service import CreateModule, create_module
+from domain.identity.identity_service import (
     CreateClient,
     CreateUser,
     IssuedClient,
     create_client,
     create_user,
 )
-from domain.services.modules import CreateModule, create_module
-from domain.services.organisation import CreateSchool, CreateTrust, create_school, create_trust
-from domain.services.progress_models import CreateModel, ModelSpec, create_model
-from domain.services.pupils import enrol_pupil
-from domain.services.targets import (
+from domain.kernel.calendar import AcademicYear, Module
+from domain.organisation.organisation import School, Trust
+from domain.organisation.organisation_service import (
+    CreateSchool,
+    CreateTrust,
+    create_school,
+    create_trust,
+)
+from domain.outcomes.destination_service import RecordDestination, record_destination
+from domain.pupils.pupil import Pupil
+from domain.pupils.pupil_service import enrol_pupil
+from domain.targets.target import TargetStatus
+from domain.targets.target_service import (
     ChangeTargetStatus,
     ReviseTarget,
     change_target_status,
     revise_target,
 )
-from domain.target import TargetStatus
 
 T = TypeVar("T")
 

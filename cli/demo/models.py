@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from cli.demo.scales import Scale
 from cli.demo.targets import EXPECTED_RATE
-from domain.progress import RateRule
+from domain.analytics.progress import RateRule
 
 MODULES_A_YEAR = 6
 #: a start range wide enough for every step of every demo scale

@@ -9,7 +9,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from domain.pupil import Characteristic, CharacteristicKind, NeedType, SenProvision
+from domain.pupils.pupil import Characteristic, CharacteristicKind, NeedType, SenProvision
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,10 @@ from cli.demo.names import TEACHERS
 from cli.demo.plans import PupilPlan
 from cli.demo.register import year_group_in
 from cli.demo.schools import RIVERSIDE
-from domain.calendar import AcademicYear
-from domain.ids import new_id
-from domain.pupil import Pupil, SenProvision
-from domain.target import (
+from domain.kernel.calendar import AcademicYear
+from domain.kernel.ids import new_id
+from domain.pupils.pupil import Pupil, SenProvision
+from domain.targets.target import (
     OutcomeEvaluation,
     OutcomeRating,
     OutcomeSource,

@@ -16,9 +16,9 @@ from cli.demo.needs import group_flags, pru_sen
 from cli.demo.plans import Leaving, Pace, PupilPlan, Track, pattern_for
 from cli.demo.register import Register, born_in
 from cli.demo.schools import RIVERSIDE
-from domain.calendar import AcademicYear
-from domain.destination import DestinationCategory
-from domain.pupil import Enrolment, Gender, Registration, SenProvision
+from domain.kernel.calendar import AcademicYear
+from domain.outcomes.destination import DestinationCategory
+from domain.pupils.pupil import Enrolment, Gender, Registration, SenProvision
 
 #: Functional Skills (0 = Pre-entry .. 10 = Level 2) by year group from Year 7.
 FUNCTIONAL = Pace(1, 0.8, 2, 0, 7, (0.25, 0.75))

@@ -9,9 +9,9 @@ from random import Random
 
 from cli.demo.scales import Scale
 from cli.demo.schools import SchoolPlan
-from domain.destination import DestinationCategory
-from domain.pupil import Characteristic, Enrolment, Gender
-from domain.services.pupils import EnrolPupil
+from domain.outcomes.destination import DestinationCategory
+from domain.pupils.pupil import Characteristic, Enrolment, Gender
+from domain.pupils.pupil_service import EnrolPupil
 
 
 class Pattern(enum.StrEnum):

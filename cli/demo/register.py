@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 from cli.demo.names import BOYS, EAL_PUPILS, GIRLS, SURNAMES
 from cli.demo.needs import started_school
-from domain.calendar import AcademicYear
-from domain.pupil import Gender
-from domain.upn import CHECK_ALPHABET, check_letter
+from domain.kernel.calendar import AcademicYear
+from domain.pupils.pupil import Gender
+from domain.pupils.upn import CHECK_ALPHABET, check_letter
 
 LA_CODE = "886"
 

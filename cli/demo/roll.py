@@ -16,9 +16,9 @@ from cli.demo.plans import Leaving, Pace, PupilPlan, Track, pattern_for
 from cli.demo.register import Register, born_in
 from cli.demo.scales import Scale
 from cli.demo.schools import BROOKFIELD, MILESTONE, SchoolPlan
-from domain.calendar import AcademicYear
-from domain.destination import DestinationCategory
-from domain.pupil import Enrolment, Gender
+from domain.kernel.calendar import AcademicYear
+from domain.outcomes.destination import DestinationCategory
+from domain.pupils.pupil import Enrolment, Gender
 
 BROOK = "Brook / PMLD"
 MILESTONE_ROLL = {1: 3, 2: 3, 3: 3, 4: 3, 5: 3, 6: 3, 7: 5, 8: 5, 9: 5, 10: 5, 11: 5}

@@ -9,7 +9,7 @@ score); the PRU's Functional Skills ladder has "working towards" half steps.
 import enum
 from dataclasses import dataclass
 
-from domain.services.frameworks import StepSpec, StrandSpec
+from domain.assessment.framework_service import StepSpec, StrandSpec
 
 
 class Scale(enum.StrEnum):

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from cli.demo.calendar import Window, half_terms, six_weekly_points
 from cli.demo.scales import Scale
-from domain.calendar import AcademicYear
-from domain.organisation import SchoolType, TrustKind
+from domain.kernel.calendar import AcademicYear
+from domain.organisation.organisation import SchoolType, TrustKind
 
 TRUST_NAME = "Weald & Downs Learning Trust"
 TRUST_KIND = TrustKind.MULTI_ACADEMY_TRUST

@@ -16,9 +16,9 @@ from cli.demo.calendar import last_day
 from cli.demo.judgements import SYSTEM, Point, Trajectory, at
 from cli.demo.plans import Pattern
 from cli.demo.scales import Scale
-from domain.calendar import AcademicYear
-from domain.ids import new_id
-from domain.target import Target, TargetStatus
+from domain.kernel.calendar import AcademicYear
+from domain.kernel.ids import new_id
+from domain.targets.target import Target, TargetStatus
 
 #: Steps per window a pathway is expected to make: the basis of every target.
 EXPECTED_RATE = {"formal": 0.55, "semi-formal": 0.45, "pre-formal": 0.3}

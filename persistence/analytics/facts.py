@@ -38,7 +38,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from domain.progress import DAYS_PER_YEAR, RATIO_TOLERANCE
+from domain.analytics.progress import DAYS_PER_YEAR, RATIO_TOLERANCE
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ from typing import Any
 
 from sqlalchemy import Row
 
-from domain.flags import (
+from domain.analytics.flags import (
     DEFAULT_AGE_BAND_YEARS,
     DEFAULT_START_BAND_WIDTH,
     SLACK,
@@ -52,7 +52,7 @@ from domain.flags import (
     Tally,
     age_day,
 )
-from domain.progress import DAYS_PER_YEAR
+from domain.analytics.progress import DAYS_PER_YEAR
 from persistence.analytics.facts import EFFECTIVE_STEP
 
 

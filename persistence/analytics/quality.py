@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import text
 
-from domain.data_quality import MissingJudgement
-from domain.progress import AssessmentPoint
-from persistence.repositories.base import ScopedRepository
+from domain.analytics.data_quality import MissingJudgement
+from domain.analytics.progress import AssessmentPoint
+from persistence.repository import ScopedRepository
 
 
 @dataclass(frozen=True, slots=True)

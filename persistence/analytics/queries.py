@@ -8,9 +8,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.flags import FlagCheck, FlagQuery, Worklist
-from domain.paging import Page, PageRequest
-from domain.progress import (
+from domain.analytics.flags import FlagCheck, FlagQuery, Worklist
+from domain.analytics.progress import (
     AssessmentPoint,
     Band,
     BandCounts,
@@ -19,16 +18,18 @@ from domain.progress import (
     ProgressModel,
     ReferenceCell,
 )
-from domain.target_progress import TargetProgress, TargetProgressQuery, TrackStatus
-from domain.target_suggestion import PupilSuggestions, SuggestionQuery
-from persistence.analytics import suggestions, targets
+from domain.kernel.paging import Page, PageRequest
+from domain.targets.target_progress import TargetProgress, TargetProgressQuery, TrackStatus
+from domain.targets.target_suggestion import PupilSuggestions, SuggestionQuery
 from persistence.analytics.cohort import cohort_sql
 from persistence.analytics.facts import FACT_COLUMNS, FactsQuery, facts_ctes
 from persistence.analytics.flags import check_of, checks_sql, counts_of, params, worklist_sql
 from persistence.analytics.partitions import Partitions
 from persistence.analytics.reference import REFERENCE_SQL, ReferenceQuery
-from persistence.repositories.base import ScopedRepository
+from persistence.repository import ScopedRepository
 from persistence.scope import Scope
+from persistence.targets import target_progress_sql as targets
+from persistence.targets import target_suggestion_sql as suggestions
 
 
 class SqlProgressQueries(ScopedRepository):

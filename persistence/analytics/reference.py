@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from domain.progress import DAYS_PER_YEAR
+from domain.analytics.progress import DAYS_PER_YEAR
 from persistence.analytics.facts import EFFECTIVE_STEP
 
 

@@ -11,27 +11,25 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from api.runtime import Runtime
-from domain.access import Permission, Principal, Role
-from domain.calendar import AcademicYear
-from domain.destination import DestinationCategory
-from domain.judgement import Judgement, ModerationState
-from domain.progress import ModelKind
-from domain.qualification import QualificationKind, QualificationLevel
-from domain.services import (
-    destinations,
-    frameworks,
-    identity,
-    judgements,
-    measures,
-    modules,
-    outcomes,
-    progress_models,
-    pupils,
-    qualifications,
-    targets,
-)
-from domain.services.unset import UNSET
-from domain.target import OutcomeRating, OutcomeSource, Target, Term
+from domain.analytics import progress_model_service as progress_models
+from domain.analytics.progress import ModelKind
+from domain.assessment import framework_service as frameworks
+from domain.assessment import judgement_service as judgements
+from domain.assessment import module_service as modules
+from domain.assessment.judgement import Judgement, ModerationState
+from domain.identity import identity_service as identity
+from domain.kernel.access import Permission, Principal, Role
+from domain.kernel.calendar import AcademicYear
+from domain.kernel.unset import UNSET
+from domain.outcomes import destination_service as destinations
+from domain.outcomes import measure_service as measures
+from domain.outcomes import qualification_service as qualifications
+from domain.outcomes.destination import DestinationCategory
+from domain.outcomes.qualification import QualificationKind, QualificationLevel
+from domain.pupils import pupil_service as pupils
+from domain.targets import outcome_target_service as outcomes
+from domain.targets import target_service as targets
+from domain.targets.target import OutcomeRating, OutcomeSource, Target, Term
 from tests.factories import PASSWORD, World
 
 #: The table's columns: who calls. `other_school` is the school admin of the other school in

@@ -9,11 +9,12 @@ import httpx
 from sqlalchemy import event
 
 from api.runtime import Runtime
-from domain.access import Principal
-from domain.calendar import AcademicYear
-from domain.judgement import Judgement
-from domain.services import judgements, targets
-from domain.target import Target
+from domain.assessment import judgement_service as judgements
+from domain.assessment.judgement import Judgement
+from domain.kernel.access import Principal
+from domain.kernel.calendar import AcademicYear
+from domain.targets import target_service as targets
+from domain.targets.target import Target
 from tests.factories import World
 
 YEAR = AcademicYear(2023)

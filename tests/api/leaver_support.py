@@ -11,12 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from api.runtime import Runtime
-from domain.access import Principal, Role
-from domain.destination import DestinationCategory
-from domain.organisation import School, SchoolType, Trust
-from domain.pupil import Characteristic, CharacteristicKind, Enrolment, Gender, Pupil
-from domain.qualification import EntryStatus, QualificationKind, QualificationLevel
-from domain.services import destinations, identity, organisation, pupils, qualifications
+from domain.identity import identity_service as identity
+from domain.kernel.access import Principal, Role
+from domain.organisation import organisation_service as organisation
+from domain.organisation.organisation import School, SchoolType, Trust
+from domain.outcomes import destination_service as destinations
+from domain.outcomes import qualification_service as qualifications
+from domain.outcomes.destination import DestinationCategory
+from domain.outcomes.qualification import EntryStatus, QualificationKind, QualificationLevel
+from domain.pupils import pupil_service as pupils
+from domain.pupils.pupil import Characteristic, CharacteristicKind, Enrolment, Gender, Pupil
 from tests.factories import PASSWORD, make_upn, make_urn
 
 SYSTEM = Principal.system()

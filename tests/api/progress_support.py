@@ -6,22 +6,20 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from api.runtime import Runtime
-from domain.access import Principal, Role
-from domain.calendar import AcademicYear, Module
-from domain.framework import Framework
-from domain.judgement import JudgementKind
-from domain.organisation import School, SchoolType, Trust
-from domain.progress import RateRule, Thresholds
-from domain.pupil import Characteristic, CharacteristicKind, Enrolment, Gender, Pupil
-from domain.services import (
-    frameworks,
-    identity,
-    judgements,
-    modules,
-    organisation,
-    progress_models,
-    pupils,
-)
+from domain.analytics import progress_model_service as progress_models
+from domain.analytics.progress import RateRule, Thresholds
+from domain.assessment import framework_service as frameworks
+from domain.assessment import judgement_service as judgements
+from domain.assessment import module_service as modules
+from domain.assessment.framework import Framework
+from domain.assessment.judgement import JudgementKind
+from domain.identity import identity_service as identity
+from domain.kernel.access import Principal, Role
+from domain.kernel.calendar import AcademicYear, Module
+from domain.organisation import organisation_service as organisation
+from domain.organisation.organisation import School, SchoolType, Trust
+from domain.pupils import pupil_service as pupils
+from domain.pupils.pupil import Characteristic, CharacteristicKind, Enrolment, Gender, Pupil
 from tests.factories import make_upn, make_urn
 
 SYSTEM = Principal.system()

@@ -10,11 +10,13 @@ from typing import Any
 import httpx
 
 from api.runtime import Runtime
-from domain.access import Principal
-from domain.attendance import Session
-from domain.destination import DestinationCategory
-from domain.pupil import Pupil
-from domain.services import attendance, measures, organisation
+from domain.kernel.access import Principal
+from domain.organisation import organisation_service as organisation
+from domain.outcomes import attendance_service as attendance
+from domain.outcomes import measure_service as measures
+from domain.outcomes.attendance import Session
+from domain.outcomes.destination import DestinationCategory
+from domain.pupils.pupil import Pupil
 from tests.api.leaver_support import E3, FIVE_LEVEL_1, L1, LeaverSchool
 from tests.api.progress_support import Tracker
 

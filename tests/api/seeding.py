@@ -5,9 +5,9 @@ from typing import Any
 
 import httpx
 
-from domain.access import Principal
-from domain.organisation import School, SchoolType
-from domain.services import organisation
+from domain.kernel.access import Principal
+from domain.organisation import organisation_service as organisation
+from domain.organisation.organisation import School, SchoolType
 from tests.factories import World, make_upn, make_urn
 
 PUPILS = "/api/v1/pupils"

@@ -17,7 +17,7 @@ from graphql import (
     get_named_type,
 )
 
-from domain.exports import RECORDS
+from domain.integration.exports import RECORDS
 
 Schema = dict[str, Any]
 

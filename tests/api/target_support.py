@@ -6,11 +6,12 @@ from typing import Any
 import httpx
 
 from api.runtime import Runtime
-from domain.calendar import AcademicYear
-from domain.judgement import ModerationState
-from domain.pupil import Pupil
-from domain.services import judgements, targets
-from domain.target import Target
+from domain.assessment import judgement_service as judgements
+from domain.assessment.judgement import ModerationState
+from domain.kernel.calendar import AcademicYear
+from domain.pupils.pupil import Pupil
+from domain.targets import target_service as targets
+from domain.targets.target import Target
 from tests.api.progress_support import SYSTEM, Tracker
 
 

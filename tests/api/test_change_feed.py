@@ -14,8 +14,8 @@ import asyncpg
 import httpx
 import pytest
 
-from domain.access import Permission, Principal
-from domain.services import identity
+from domain.identity import identity_service as identity
+from domain.kernel.access import Permission, Principal
 from persistence.urls import libpq_url
 from tests.api.problems import assert_problem
 from tests.api.seeding import enrol, if_match, record

@@ -16,20 +16,18 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from api.runtime import Runtime
-from domain.access import Principal
-from domain.calendar import AcademicYear
-from domain.clock import SYSTEM_CLOCK
-from domain.destination import DestinationCategory
-from domain.pupil import Enrolment
-from domain.qualification import EntryStatus, QualificationKind, QualificationLevel
-from domain.services import (
-    attendance,
-    destinations,
-    judgements,
-    pupils,
-    qualifications,
-    targets,
-)
+from domain.assessment import judgement_service as judgements
+from domain.kernel.access import Principal
+from domain.kernel.calendar import AcademicYear
+from domain.kernel.clock import SYSTEM_CLOCK
+from domain.outcomes import attendance_service as attendance
+from domain.outcomes import destination_service as destinations
+from domain.outcomes import qualification_service as qualifications
+from domain.outcomes.destination import DestinationCategory
+from domain.outcomes.qualification import EntryStatus, QualificationKind, QualificationLevel
+from domain.pupils import pupil_service as pupils
+from domain.pupils.pupil import Enrolment
+from domain.targets import target_service as targets
 from tests.factories import World, make_upn
 
 URL = "/api/v1/exports/{}"

@@ -11,14 +11,15 @@ import pytest
 from sqlalchemy import text
 
 from api.runtime import Runtime
-from domain.access import Role
-from domain.flags import Flag, FlagCheck, FlagQuery, FlagSettings, Unmeasured, verdicts
-from domain.judgement import JudgementKind
-from domain.progress import AssessmentPoint, RateRule
-from domain.pupil import Pupil
-from domain.services import flags as flags_service
-from domain.services import progress_models, pupils
-from domain.services.flags import StrandFlags
+from domain.analytics import flag_service as flags_service
+from domain.analytics import progress_model_service as progress_models
+from domain.analytics.flag_service import StrandFlags
+from domain.analytics.flags import Flag, FlagCheck, FlagQuery, FlagSettings, Unmeasured, verdicts
+from domain.analytics.progress import AssessmentPoint, RateRule
+from domain.assessment.judgement import JudgementKind
+from domain.kernel.access import Role
+from domain.pupils import pupil_service as pupils
+from domain.pupils.pupil import Pupil
 from persistence.analytics.flags import peer_percentiles
 from tests.api.problems import assert_problem
 from tests.api.progress_support import SYSTEM, Tracker

@@ -8,7 +8,7 @@ import strawberry
 
 from api.graphql.errors import DomainErrorCodes
 from api.graphql.schema import DEFAULT_MAX_DEPTH
-from domain.errors import NotFound
+from domain.kernel.errors import NotFound
 from tests.api.graphql_support import counting_statements, data, post
 from tests.factories import World
 

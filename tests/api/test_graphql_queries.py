@@ -4,11 +4,14 @@ from datetime import date
 
 import httpx
 
-from domain.access import Principal
-from domain.destination import DestinationCategory
-from domain.judgement import ModerationState
-from domain.services import destinations, judgements, outcomes, targets
-from domain.target import OutcomeSource
+from domain.assessment import judgement_service as judgements
+from domain.assessment.judgement import ModerationState
+from domain.kernel.access import Principal
+from domain.outcomes import destination_service as destinations
+from domain.outcomes.destination import DestinationCategory
+from domain.targets import outcome_target_service as outcomes
+from domain.targets import target_service as targets
+from domain.targets.target import OutcomeSource
 from tests.api.graphql_support import data, judgement, step_id, target
 from tests.factories import World
 

@@ -10,9 +10,9 @@ from datetime import date
 import httpx
 
 from api.runtime import Runtime
-from domain.access import Principal
-from domain.pupil import Enrolment, Gender
-from domain.services import pupils
+from domain.kernel.access import Principal
+from domain.pupils import pupil_service as pupils
+from domain.pupils.pupil import Enrolment, Gender
 from tests.api.graphql_support import counting_statements, data, judgement, target
 from tests.factories import World, make_upn
 

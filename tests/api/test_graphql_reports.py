@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from api.runtime import Runtime
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.api.progress_support import Tracker
 
 

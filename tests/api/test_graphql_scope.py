@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from domain.pupil import Pupil
+from domain.pupils.pupil import Pupil
 from tests.api.graphql_support import data, judgement, post, target
 from tests.factories import World
 

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from api.app import create_app
-from api.security.keys import UnsafeProduction, new_signing_key
+from api.identity.keys import UnsafeProduction, new_signing_key
 from api.settings import ApiSettings, AuthSettings
 from persistence.database import Database
 from tests.factories import World

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from domain.clock import SYSTEM_CLOCK
+from domain.kernel.clock import SYSTEM_CLOCK
 from tests.api.import_support import csv_file, error_codes, post_import
 from tests.factories import World
 

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from api.runtime import Runtime
-from domain.pupil import Enrolment
+from domain.pupils.pupil import Enrolment
 from tests.api.progress_support import Tracker
 
 

@@ -17,7 +17,7 @@ from api.app import create_app
 from api.dependencies import CURSOR_PATTERN, ETAG_PATTERN, IfMatch, PrincipalDep
 from api.errors import PROBLEM_JSON, problem_response
 from api.settings import ApiSettings
-from domain.errors import Problem
+from domain.kernel.errors import Problem
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 

@@ -6,9 +6,8 @@ from datetime import date, timedelta
 import pytest
 
 from api.runtime import Runtime
-from domain.calendar import AcademicYear
-from domain.judgement import JudgementKind, ModerationState
-from domain.progress import (
+from domain.analytics import progress_model_service as progress_models
+from domain.analytics.progress import (
     AssessmentPoint,
     Band,
     KeyStage,
@@ -17,8 +16,10 @@ from domain.progress import (
     Thresholds,
     band_for,
 )
-from domain.pupil import Enrolment, Pupil
-from domain.services import judgements, progress_models
+from domain.assessment import judgement_service as judgements
+from domain.assessment.judgement import JudgementKind, ModerationState
+from domain.kernel.calendar import AcademicYear
+from domain.pupils.pupil import Enrolment, Pupil
 from persistence.scope import Scope
 from tests.api.progress_support import SYSTEM, Tracker
 

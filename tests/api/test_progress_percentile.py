@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from api.runtime import Runtime
-from domain.progress import ModelKind
-from domain.services import progress_models
+from domain.analytics import progress_model_service as progress_models
+from domain.analytics.progress import ModelKind
 from tests.api.progress_support import SYSTEM, Tracker
 
 LAST_YEAR_GAINS = [0, 1, 1, 2, 2, 2, 3, 3, 4, 6]  # median 2 steps in 298 days

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from api.runtime import Runtime
-from domain.access import Principal, Role
-from domain.services import identity
+from domain.identity import identity_service as identity
+from domain.kernel.access import Principal, Role
 from tests.api.progress_support import Tracker
 
 #: gains on a 3-steps-a-year model over 299 days (expected 2.46): +6 -> 2.4x accelerated,

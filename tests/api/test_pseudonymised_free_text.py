@@ -6,9 +6,10 @@ Regression: the authorisation matrix found the notes and rationales in analysts'
 
 import httpx
 
-from domain.access import Principal
-from domain.calendar import AcademicYear
-from domain.services import judgements, targets
+from domain.assessment import judgement_service as judgements
+from domain.kernel.access import Principal
+from domain.kernel.calendar import AcademicYear
+from domain.targets import target_service as targets
 from tests.factories import World
 
 PUPIL_QUERY = """query($id: UUID!) { pupil(id: $id) {

@@ -25,8 +25,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from api.app import create_app
+from api.identity.keys import new_signing_key
 from api.runtime import Runtime
-from api.security.keys import new_signing_key
 from api.settings import ApiSettings, AuthSettings
 from persistence.database import Database
 from persistence.scope import Scope

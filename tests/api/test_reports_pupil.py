@@ -10,12 +10,12 @@ import httpx
 import pytest
 
 from api.runtime import Runtime
-from domain.access import Role
-from domain.calendar import AcademicYear
-from domain.judgement import JudgementKind
-from domain.pupil import Pupil
-from domain.services import outcomes
-from domain.target import OutcomeRating, OutcomeSource, OutcomeStatus, OutcomeTarget, Term
+from domain.assessment.judgement import JudgementKind
+from domain.kernel.access import Role
+from domain.kernel.calendar import AcademicYear
+from domain.pupils.pupil import Pupil
+from domain.targets import outcome_target_service as outcomes
+from domain.targets.target import OutcomeRating, OutcomeSource, OutcomeStatus, OutcomeTarget, Term
 from tests.api.problems import assert_problem
 from tests.api.progress_support import SYSTEM, Tracker
 from tests.api.target_support import get_json, set_target

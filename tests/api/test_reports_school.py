@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from api.runtime import Runtime
-from domain.access import Role
-from domain.reports import REPORT_MIN_GROUP_SIZE
+from domain.kernel.access import Role
+from domain.reports.summaries import REPORT_MIN_GROUP_SIZE
 from tests.api.problems import assert_problem
 from tests.api.report_support import (
     MODULE,

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from domain.access import Principal, Role
-from domain.services import identity
+from domain.identity import identity_service as identity
+from domain.kernel.access import Principal, Role
 from tests.api.paging import list_all, walk_pages
 from tests.api.problems import assert_problem
 from tests.api.seeding import JUDGEMENTS, PUPILS, enrol, if_match, new_school, record

@@ -13,8 +13,8 @@ import httpx
 import jwt
 import pytest
 
+from api.identity.keys import new_signing_key
 from api.runtime import Runtime
-from api.security.keys import new_signing_key
 from tests.api.problems import PROBLEM_JSON, assert_problem
 from tests.factories import PASSWORD, World
 

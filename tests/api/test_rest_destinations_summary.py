@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from api.runtime import Runtime
-from domain.destination import DestinationCategory
+from domain.outcomes.destination import DestinationCategory
 from tests.api.leaver_support import LeaverSchool
 from tests.api.problems import assert_problem
 from tests.factories import World

@@ -17,12 +17,12 @@ import httpx
 import pytest
 
 from api.runtime import Runtime
-from domain.access import Principal
-from domain.destination import DestinationCategory
-from domain.measure import Subgroup
-from domain.pupil import Enrolment
-from domain.qualification import QualificationLevel
-from domain.services import measures as service
+from domain.kernel.access import Principal
+from domain.outcomes import measure_service as service
+from domain.outcomes.destination import DestinationCategory
+from domain.outcomes.measure import Subgroup
+from domain.outcomes.qualification import QualificationLevel
+from domain.pupils.pupil import Enrolment
 from tests.api.leaver_support import (
     FIVE_LEVEL_1,
     L1,

@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 import pytest
 
-from domain.organisation import School
+from domain.organisation.organisation import School
 from tests.api.paging import list_all, walk_pages
 from tests.api.problems import assert_problem
 from tests.api.seeding import enrol, if_match, new_school, record

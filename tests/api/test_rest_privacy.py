@@ -16,9 +16,9 @@ from fastapi.encoders import jsonable_encoder
 from sqlalchemy import text
 
 from api.runtime import Runtime
-from domain.access import Principal
-from domain.retention import RetentionBasis
-from domain.services import privacy
+from domain.kernel.access import Principal
+from domain.privacy import privacy_service as privacy
+from domain.privacy.retention import RetentionBasis
 from tests.api.privacy_support import (
     EHC_PLAN,
     FORENAME,

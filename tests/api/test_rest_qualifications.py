@@ -11,10 +11,11 @@ from typing import Any
 import httpx
 import pytest
 
-from domain.access import Principal
-from domain.pupil import Enrolment, Gender
-from domain.qualification import EntryStatus, QualificationKind, QualificationLevel
-from domain.services import pupils, qualifications
+from domain.kernel.access import Principal
+from domain.outcomes import qualification_service as qualifications
+from domain.outcomes.qualification import EntryStatus, QualificationKind, QualificationLevel
+from domain.pupils import pupil_service as pupils
+from domain.pupils.pupil import Enrolment, Gender
 from tests.api.paging import list_all
 from tests.api.problems import assert_problem
 from tests.api.seeding import enrol, if_match, new_school

@@ -18,8 +18,8 @@ from fastapi import FastAPI
 
 from api.app import create_app
 from api.settings import ApiSettings, AuthSettings
-from domain.access import Principal, Role
-from domain.services import identity
+from domain.identity import identity_service as identity
+from domain.kernel.access import Principal, Role
 from persistence.database import Database
 from tests.conftest import client_address
 from tests.factories import PASSWORD, World

@@ -19,8 +19,8 @@ from sqlalchemy import text
 from api.app import create_app
 from api.runtime import Runtime
 from api.settings import ApiSettings
-from domain.access import Principal, Role
-from domain.services import identity
+from domain.identity import identity_service as identity
+from domain.kernel.access import Principal, Role
 from persistence.database import Database
 from tests.api.graphql_support import counting_statements
 from tests.conftest import client_address

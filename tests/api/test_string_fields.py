@@ -8,8 +8,8 @@ import pytest
 from fastapi import FastAPI
 
 from api.graphql.schema import build_schema
-from api.schemas.changes import ItemOut
-from domain.exports import ExportResource, columns_of
+from api.integration.change_schemas import ItemOut
+from domain.integration.exports import ExportResource, columns_of
 from tests.api.string_fields import FREE_TEXT, IDENTIFYING, STRING_FIELDS
 from tests.api.string_walk import blank, declared_string_fields, graphql_strings, response_models
 

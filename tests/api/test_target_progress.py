@@ -14,14 +14,14 @@ import httpx
 import pytest
 
 from api.runtime import Runtime
-from domain.access import Role
-from domain.judgement import JudgementKind
-from domain.paging import PageRequest
-from domain.progress import AssessmentPoint
-from domain.pupil import Enrolment, Pupil
-from domain.services import targets
-from domain.target import TargetStatus
-from domain.target_progress import (
+from domain.analytics.progress import AssessmentPoint
+from domain.assessment.judgement import JudgementKind
+from domain.kernel.access import Role
+from domain.kernel.paging import PageRequest
+from domain.pupils.pupil import Enrolment, Pupil
+from domain.targets import target_service as targets
+from domain.targets.target import TargetStatus
+from domain.targets.target_progress import (
     TargetProgress,
     TargetProgressQuery,
     TrackingRules,

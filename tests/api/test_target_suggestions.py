@@ -16,11 +16,11 @@ import httpx
 import pytest
 
 from api.runtime import Runtime
-from domain.access import Role
-from domain.judgement import JudgementKind
-from domain.progress import ModelKind
-from domain.pupil import Enrolment, Pupil
-from domain.services import progress_models
+from domain.analytics import progress_model_service as progress_models
+from domain.analytics.progress import ModelKind
+from domain.assessment.judgement import JudgementKind
+from domain.kernel.access import Role
+from domain.pupils.pupil import Enrolment, Pupil
 from tests.api.progress_support import SYSTEM, Tracker
 from tests.api.target_support import get_json, moderate, set_target
 

@@ -24,8 +24,8 @@ from api.settings import ApiSettings
 from cli.demo.accounts import ACCOUNTS, DemoAccount
 from cli.demo.schools import MILESTONE, TRUST_NAME
 from cli.main import app as stepwise
-from domain.access import Role
-from domain.calendar import AcademicYear
+from domain.kernel.access import Role
+from domain.kernel.calendar import AcademicYear
 from tests.cli.conftest import point_at
 from tests.database import fresh_database
 from tests.live_server import live_server

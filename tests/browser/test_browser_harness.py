@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser
 
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.browser.conftest import DemoTrust, as_caller
 from tests.browser.report_page import render
 

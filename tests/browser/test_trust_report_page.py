@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Browser
 
-from domain.access import Role
+from domain.kernel.access import Role
 from tests.browser.conftest import DemoTrust, as_caller
 from tests.browser.report_page import Rendered, render
 from tests.pdf_pages import is_a4

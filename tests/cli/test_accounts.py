@@ -8,9 +8,9 @@ import httpx
 from asgi_lifespan import LifespanManager
 
 from api.app import create_app
-from api.security.passwords import Argon2PasswordHasher
+from api.identity.passwords import Argon2PasswordHasher
 from api.settings import ApiSettings
-from domain.services.identity import authenticate_client
+from domain.identity.identity_service import authenticate_client
 from persistence.database import Database
 from persistence.scope import Scope
 from tests.cli.conftest import Stepwise, read

@@ -16,15 +16,15 @@ import pytest
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner, Result
 
-from api.security.passwords import Argon2PasswordHasher
+from api.identity.passwords import Argon2PasswordHasher
 from cli.demo.accounts import ACCOUNTS
 from cli.main import app
-from domain.access import Role
-from domain.filters import PupilFilter
-from domain.paging import PageRequest
-from domain.privacy import Pseudonymiser
-from domain.services import pupils
-from domain.services.identity import authenticate_user, principal_for_user
+from domain.identity.identity_service import authenticate_user, principal_for_user
+from domain.kernel.access import Role
+from domain.kernel.paging import PageRequest
+from domain.privacy.pupil_view import Pseudonymiser
+from domain.pupils import pupil_service as pupils
+from domain.pupils.ports import PupilFilter
 from persistence.database import Database
 from persistence.scope import Scope
 from persistence.settings import DatabaseSettings

@@ -5,8 +5,8 @@ import secrets
 
 import pytest
 
-from api.security.passwords import Argon2PasswordHasher
-from domain.services.identity import AuthenticationFailed, authenticate_client
+from api.identity.passwords import Argon2PasswordHasher
+from domain.identity.identity_service import AuthenticationFailed, authenticate_client
 from persistence.database import Database
 from persistence.scope import Scope
 from tests.cli.conftest import Stepwise, read

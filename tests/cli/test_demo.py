@@ -10,35 +10,34 @@ from sqlalchemy import func, select
 from sqlmodel import col
 from typer.testing import Result
 
-from api.security.passwords import Argon2PasswordHasher
+from api.identity.passwords import Argon2PasswordHasher
 from cli.demo.accounts import ACCOUNTS
 from cli.demo.register import Register
 from cli.demo.roll import SpecialRoll
 from cli.demo.schools import MILESTONE, RIVERSIDE, TRUST_NAME
-from domain.access import Principal
-from domain.calendar import AcademicYear
-from domain.destination import Destination, DestinationCategory
-from domain.filters import DestinationFilter, TargetFilter
-from domain.judgement import JudgementKind
-from domain.paging import PageRequest
-from domain.services.destinations import list_destinations
-from domain.services.identity import authenticate_user
-from domain.services.progress import CohortReport, CohortRequest, cohort_analysis, latest_point
-from domain.services.targets import list_targets, target_history
-from domain.target import TargetStatus
-from persistence.database import Database
-from persistence.scope import Scope
-from persistence.tables import (
-    EnrolmentRow,
-    JudgementRevisionRow,
-    JudgementRow,
-    ModuleRow,
-    OutcomeTargetRow,
-    PupilRow,
-    SchoolRow,
-    TargetRow,
-    TrustRow,
+from domain.analytics.progress_service import (
+    CohortReport,
+    CohortRequest,
+    cohort_analysis,
+    latest_point,
 )
+from domain.assessment.judgement import JudgementKind
+from domain.identity.identity_service import authenticate_user
+from domain.kernel.access import Principal
+from domain.kernel.calendar import AcademicYear
+from domain.kernel.paging import PageRequest
+from domain.outcomes.destination import Destination, DestinationCategory
+from domain.outcomes.destination_service import list_destinations
+from domain.outcomes.ports import DestinationFilter
+from domain.targets.ports import TargetFilter
+from domain.targets.target import TargetStatus
+from domain.targets.target_service import list_targets, target_history
+from persistence.assessment.tables import JudgementRevisionRow, JudgementRow, ModuleRow
+from persistence.database import Database
+from persistence.organisation.tables import SchoolRow, TrustRow
+from persistence.pupils.tables import EnrolmentRow, PupilRow
+from persistence.scope import Scope
+from persistence.targets.tables import OutcomeTargetRow, TargetRow
 from persistence.unit_of_work import SqlUnitOfWork
 from tests.cli.conftest import Stepwise, read
 

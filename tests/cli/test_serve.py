@@ -82,7 +82,7 @@ def test_without_database_url_the_embedded_server_is_started_and_migrated(
 
 
 def _production_keys() -> dict[str, str]:
-    from api.security.keys import new_signing_key
+    from api.identity.keys import new_signing_key
 
     return {
         "STEPWISE_ENV": "production",

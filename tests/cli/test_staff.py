@@ -6,9 +6,9 @@ import secrets
 
 import pytest
 
-from api.security.passwords import Argon2PasswordHasher
-from domain.identity import User
-from domain.services.identity import AuthenticationFailed, authenticate_user
+from api.identity.passwords import Argon2PasswordHasher
+from domain.identity.identity import User
+from domain.identity.identity_service import AuthenticationFailed, authenticate_user
 from persistence.database import Database
 from persistence.scope import Scope
 from tests.cli.conftest import Stepwise, read

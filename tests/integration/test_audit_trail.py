@@ -8,8 +8,15 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from domain.audit import Actor, ActorKind, AuditAction, AuditEntry, AuditFilter, AuditQuery
-from domain.ids import new_id
+from domain.integration.audit import (
+    Actor,
+    ActorKind,
+    AuditAction,
+    AuditEntry,
+    AuditFilter,
+    AuditQuery,
+)
+from domain.kernel.ids import new_id
 from persistence.database import Database
 from persistence.scope import Scope
 from tests.factories import World

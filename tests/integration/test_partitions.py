@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from api.app import create_app
 from api.runtime import Runtime
 from api.settings import ApiSettings
-from domain.progress import DIMENSIONS, AssessmentPoint, GroupCounts
+from domain.analytics.progress import DIMENSIONS, AssessmentPoint, GroupCounts
 from persistence.analytics.partitions import Partitions
 from persistence.availability import database_unavailable, statement_timed_out
 from persistence.database import Database

@@ -3,7 +3,7 @@ must name exactly the tables the database's catalogue says hold a pupil's rows (
 column, or a foreign key to such a table), and the models must agree."""
 
 from persistence.database import Database
-from persistence.pupil_data import PUPIL_TABLES
+from persistence.privacy.pupil_data import PUPIL_TABLES
 from persistence.tables import metadata
 from tests.pupil_catalogue import pupil_tables
 

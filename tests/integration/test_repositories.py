@@ -2,10 +2,11 @@
 
 from datetime import UTC, date, datetime
 
-from domain.filters import FrameworkFilter, PupilFilter
-from domain.ids import new_id
-from domain.judgement import Judgement, JudgementKind, Moderation, ModerationState
-from domain.paging import PageRequest
+from domain.assessment.judgement import Judgement, JudgementKind, Moderation, ModerationState
+from domain.assessment.ports import FrameworkFilter
+from domain.kernel.ids import new_id
+from domain.kernel.paging import PageRequest
+from domain.pupils.ports import PupilFilter
 from persistence.database import Database
 from persistence.scope import Scope
 from tests.factories import World

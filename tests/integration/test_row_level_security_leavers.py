@@ -7,10 +7,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from domain.access import Principal
-from domain.attendance import Session
-from domain.qualification import QualificationKind, QualificationLevel
-from domain.services import attendance, measures, qualifications
+from domain.kernel.access import Principal
+from domain.outcomes import attendance_service as attendance
+from domain.outcomes import measure_service as measures
+from domain.outcomes import qualification_service as qualifications
+from domain.outcomes.attendance import Session
+from domain.outcomes.qualification import QualificationKind, QualificationLevel
 from persistence.database import Database
 from persistence.scope import Scope
 from tests.factories import World

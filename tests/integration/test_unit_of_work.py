@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from domain.calendar import AcademicYear, Module
-from domain.errors import Conflict, InvariantViolation, StaleVersion
-from domain.ids import new_id
+from domain.kernel.calendar import AcademicYear, Module
+from domain.kernel.errors import Conflict, InvariantViolation, StaleVersion
+from domain.kernel.ids import new_id
 from persistence.database import Database
 from persistence.scope import Scope
 from tests.factories import World

@@ -4,8 +4,8 @@ import uuid
 
 import pytest
 
-from domain.access import CLIENT_GRANTABLE, ROLE_PERMISSIONS, Permission, Principal, Role
-from domain.errors import PermissionDenied
+from domain.kernel.access import CLIENT_GRANTABLE, ROLE_PERMISSIONS, Permission, Principal, Role
+from domain.kernel.errors import PermissionDenied
 
 P = Permission
 SCHOOL, OTHER_SCHOOL = uuid.uuid4(), uuid.uuid4()

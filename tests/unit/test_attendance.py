@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.attendance import (
+from domain.outcomes.attendance import (
     CODES,
     CODES_2024_FROM,
     AttendanceCategory,

@@ -1,6 +1,6 @@
 """Band counts of disjoint cohorts add up, field by field."""
 
-from domain.progress import BandCounts
+from domain.analytics.progress import BandCounts
 
 
 def test_counts_of_two_schools_add_field_by_field() -> None:

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from domain.calendar import AcademicYear, Module
-from domain.errors import InvariantViolation, Problem
+from domain.kernel.calendar import AcademicYear, Module
+from domain.kernel.errors import InvariantViolation, Problem
 
 YEAR = AcademicYear(2023)
 

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from domain.destination import Destination, DestinationCategory, is_eet
+from domain.outcomes.destination import Destination, DestinationCategory, is_eet
 
 C = DestinationCategory
 

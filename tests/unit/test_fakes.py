@@ -4,12 +4,13 @@ from dataclasses import replace
 
 import pytest
 
-from domain.errors import Conflict, StaleVersion
-from domain.filters import FrameworkFilter, PupilFilter
-from domain.ids import new_id
-from domain.judgement import Judgement, JudgementKind
-from domain.paging import PageRequest
-from domain.target import Target, TargetRevision, TargetStatus
+from domain.assessment.judgement import Judgement, JudgementKind
+from domain.assessment.ports import FrameworkFilter
+from domain.kernel.errors import Conflict, StaleVersion
+from domain.kernel.ids import new_id
+from domain.kernel.paging import PageRequest
+from domain.pupils.ports import PupilFilter
+from domain.targets.target import Target, TargetRevision, TargetStatus
 from tests.fakes import FakeUnitOfWork, FixedClock
 from tests.unit.world import YEAR, World, framework, pupil
 

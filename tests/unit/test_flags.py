@@ -9,10 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.access import Principal, Role
-from domain.calendar import AcademicYear
-from domain.errors import InvariantViolation, PermissionDenied, Problem
-from domain.flags import (
+from domain.analytics import flag_service as flags_service
+from domain.analytics.flags import (
     SLACK,
     Flag,
     FlagCheck,
@@ -34,8 +32,10 @@ from domain.flags import (
     slower_than_peers,
     verdicts,
 )
-from domain.progress import AssessmentPoint
-from domain.services import flags as flags_service
+from domain.analytics.progress import AssessmentPoint
+from domain.kernel.access import Principal, Role
+from domain.kernel.calendar import AcademicYear
+from domain.kernel.errors import InvariantViolation, PermissionDenied, Problem
 from tests.unit.world import World
 
 POINT = AssessmentPoint("2023/24", 6)

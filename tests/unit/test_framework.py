@@ -5,8 +5,8 @@ import uuid
 
 import pytest
 
-from domain.errors import Problem
-from domain.framework import Framework, Step, Strand
+from domain.assessment.framework import Framework, Step, Strand
+from domain.kernel.errors import Problem
 
 TRUST = uuid.uuid4()
 SCHOOL = uuid.uuid4()

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.access import Permission, Role
-from domain.identity import IntegrationClient, User
+from domain.identity.identity import IntegrationClient, User
+from domain.kernel.access import Permission, Role
 
 TRUST, SCHOOL = uuid.uuid4(), uuid.uuid4()
 NOW = datetime(2024, 3, 15, 10, 30, tzinfo=UTC)

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from domain.ids import new_id
+from domain.kernel.ids import new_id
 
 
 def test_new_id_is_a_version_7_rfc_9562_uuid() -> None:

@@ -3,14 +3,14 @@
 import uuid
 from datetime import date
 
-from domain.attendance import Session
-from domain.attendance_import import AttendanceCatalogue, ImportedMark
-from domain.destination import DestinationCategory
-from domain.destination_import import DestinationCatalogue, DestinationChange
-from domain.import_fields import PupilKey
-from domain.pupil import Enrolment, Gender, Pupil
-from domain.qualification import EntryStatus, QualificationKind
-from domain.qualification_import import EntryChange, QualificationCatalogue
+from domain.integration.import_fields import PupilKey
+from domain.outcomes.attendance import Session
+from domain.outcomes.attendance_rows import AttendanceCatalogue, ImportedMark
+from domain.outcomes.destination import DestinationCategory
+from domain.outcomes.destination_rows import DestinationCatalogue, DestinationChange
+from domain.outcomes.qualification import EntryStatus, QualificationKind
+from domain.outcomes.qualification_rows import EntryChange, QualificationCatalogue
+from domain.pupils.pupil import Enrolment, Gender, Pupil
 
 SCHOOL = uuid.uuid4()
 TODAY = date(2025, 3, 10)

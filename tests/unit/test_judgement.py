@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from domain.judgement import Judgement, JudgementKind, Moderation, ModerationState
+from domain.assessment.judgement import Judgement, JudgementKind, Moderation, ModerationState
 
 TODAY = date(2024, 3, 15)
 NOW = datetime(2024, 3, 15, 10, 30, tzinfo=UTC)

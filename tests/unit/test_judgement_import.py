@@ -5,16 +5,16 @@ from datetime import date
 
 import pytest
 
-from domain.calendar import AcademicYear, Module
-from domain.framework import Framework, Step, Strand
-from domain.imports import FileProblem, RowError, column_map
-from domain.judgement_import import (
+from domain.assessment.framework import Framework, Step, Strand
+from domain.assessment.judgement_rows import (
     JUDGEMENT_COLUMNS,
     REQUIRED_COLUMNS,
     ImportedJudgement,
     JudgementCatalogue,
     PupilKey,
 )
+from domain.integration.imports import FileProblem, RowError, column_map
+from domain.kernel.calendar import AcademicYear, Module
 
 SCHOOL = uuid.uuid4()
 PUPIL = PupilKey(uuid.uuid4(), "A123456789012", "ADM-7")

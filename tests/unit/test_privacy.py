@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from domain.access import ROLE_PERMISSIONS, Principal, Role
-from domain.privacy import Pseudonymiser, view_of
-from domain.pupil import Enrolment, Gender, Pupil
+from domain.kernel.access import ROLE_PERMISSIONS, Principal, Role
+from domain.privacy.pupil_view import Pseudonymiser, view_of
+from domain.pupils.pupil import Enrolment, Gender, Pupil
 
 KEY = b"k" * 32
 

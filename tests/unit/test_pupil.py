@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from domain.errors import Problem
-from domain.pupil import (
+from domain.kernel.errors import Problem
+from domain.pupils.pupil import (
     YEAR_GROUPS,
     Characteristic,
     CharacteristicKind,

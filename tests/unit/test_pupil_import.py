@@ -3,9 +3,9 @@
 import uuid
 from datetime import date
 
-from domain.import_fields import PupilKey
-from domain.pupil import Characteristic, CharacteristicKind, Enrolment, Gender, Pupil
-from domain.pupil_import import PupilChange, PupilRoster
+from domain.integration.import_fields import PupilKey
+from domain.pupils.pupil import Characteristic, CharacteristicKind, Enrolment, Gender, Pupil
+from domain.pupils.pupil_rows import PupilChange, PupilRoster
 from tests.factories import make_upn
 
 SCHOOL = uuid.uuid4()

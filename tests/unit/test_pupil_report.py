@@ -3,11 +3,11 @@
 import uuid
 from datetime import date
 
-from domain.calendar import AcademicYear
-from domain.framework import Framework, Step, Strand
-from domain.ids import new_id
-from domain.progress import Band
-from domain.pupil_report import (
+from domain.analytics.progress import Band
+from domain.assessment.framework import Framework, Step, Strand
+from domain.kernel.calendar import AcademicYear
+from domain.kernel.ids import new_id
+from domain.reports.pupil_report import (
     NextStepKind,
     OutcomeReport,
     StepShown,
@@ -15,7 +15,7 @@ from domain.pupil_report import (
     outcome_next_step,
     strand_next_step,
 )
-from domain.target import (
+from domain.targets.target import (
     OutcomeEvaluation,
     OutcomeRating,
     OutcomeSource,

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from domain.measure import MeasureDefinition, Subgroup
-from domain.qualification import (
+from domain.outcomes.measure import MeasureDefinition, Subgroup
+from domain.outcomes.qualification import (
     LEVEL_ORDER,
     EntryStatus,
     QualificationEntry,

@@ -5,8 +5,7 @@ from datetime import date
 
 import pytest
 
-from domain.pupil import Characteristic, CharacteristicKind, Gender, Pupil
-from domain.retention import (
+from domain.privacy.retention import (
     RetentionBasis,
     RetentionHeld,
     decide,
@@ -15,6 +14,7 @@ from domain.retention import (
     without_identifiers,
     years_after,
 )
+from domain.pupils.pupil import Characteristic, CharacteristicKind, Gender, Pupil
 
 
 def _pupil(born: date, *characteristics: Characteristic) -> Pupil:

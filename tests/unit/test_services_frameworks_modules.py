@@ -4,11 +4,13 @@ from datetime import date
 
 import pytest
 
-from domain.errors import Conflict, InvariantViolation, PermissionDenied
-from domain.filters import FrameworkFilter
-from domain.paging import PageRequest
-from domain.services import frameworks, judgements, modules
-from domain.services.frameworks import StepSpec, StrandSpec
+from domain.assessment import framework_service as frameworks
+from domain.assessment import judgement_service as judgements
+from domain.assessment import module_service as modules
+from domain.assessment.framework_service import StepSpec, StrandSpec
+from domain.assessment.ports import FrameworkFilter
+from domain.kernel.errors import Conflict, InvariantViolation, PermissionDenied
+from domain.kernel.paging import PageRequest
 from tests.unit.world import YEAR, World
 
 

@@ -5,12 +5,12 @@ from dataclasses import replace
 
 import pytest
 
-from domain.access import ROLE_PERMISSIONS, Permission, Principal, Role
-from domain.errors import Conflict, InvariantViolation, PermissionDenied
-from domain.identity import User
-from domain.ids import new_id
-from domain.services import identity
-from domain.services.identity import AuthenticationFailed
+from domain.identity import identity_service as identity
+from domain.identity.identity import User
+from domain.identity.identity_service import AuthenticationFailed
+from domain.kernel.access import ROLE_PERMISSIONS, Permission, Principal, Role
+from domain.kernel.errors import Conflict, InvariantViolation, PermissionDenied
+from domain.kernel.ids import new_id
 from tests.unit.world import World
 
 PASSWORD = "correct horse battery"

@@ -5,10 +5,16 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.access import Principal
-from domain.errors import Conflict, InvariantViolation, NotFound, PermissionDenied, StaleVersion
-from domain.judgement import Judgement, JudgementKind, ModerationState
-from domain.services import judgements
+from domain.assessment import judgement_service as judgements
+from domain.assessment.judgement import Judgement, JudgementKind, ModerationState
+from domain.kernel.access import Principal
+from domain.kernel.errors import (
+    Conflict,
+    InvariantViolation,
+    NotFound,
+    PermissionDenied,
+    StaleVersion,
+)
 from tests.unit.world import World
 
 

@@ -6,12 +6,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.destination import DestinationCategory
-from domain.errors import Conflict, InvariantViolation, NotFound, StaleVersion
-from domain.filters import DestinationFilter
-from domain.paging import PageRequest
-from domain.services import destinations, outcomes, pupils
-from domain.target import OutcomeRating, OutcomeSource, OutcomeTarget, Term
+from domain.kernel.errors import Conflict, InvariantViolation, NotFound, StaleVersion
+from domain.kernel.paging import PageRequest
+from domain.outcomes import destination_service as destinations
+from domain.outcomes.destination import DestinationCategory
+from domain.outcomes.ports import DestinationFilter
+from domain.pupils import pupil_service as pupils
+from domain.targets import outcome_target_service as outcomes
+from domain.targets.target import OutcomeRating, OutcomeSource, OutcomeTarget, Term
 from tests.unit.world import YEAR, World
 
 

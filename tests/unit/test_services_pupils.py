@@ -4,12 +4,12 @@ from datetime import date
 
 import pytest
 
-from domain.errors import InvariantViolation, NotFound, PermissionDenied, StaleVersion
-from domain.filters import PupilFilter
-from domain.paging import PageRequest
-from domain.privacy import Pseudonymiser
-from domain.pupil import Enrolment, Gender
-from domain.services import pupils
+from domain.kernel.errors import InvariantViolation, NotFound, PermissionDenied, StaleVersion
+from domain.kernel.paging import PageRequest
+from domain.privacy.pupil_view import Pseudonymiser
+from domain.pupils import pupil_service as pupils
+from domain.pupils.ports import PupilFilter
+from domain.pupils.pupil import Enrolment, Gender
 from tests.unit.world import World, upn
 
 PSEUDONYMS = Pseudonymiser(b"unit-test-key-0123456789")

@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from domain.errors import Conflict, InvariantViolation, StaleVersion
-from domain.filters import TargetFilter
-from domain.paging import PageRequest
-from domain.services import targets
-from domain.target import Target, TargetStatus
+from domain.kernel.errors import Conflict, InvariantViolation, StaleVersion
+from domain.kernel.paging import PageRequest
+from domain.targets import target_service as targets
+from domain.targets.ports import TargetFilter
+from domain.targets.target import Target, TargetStatus
 from tests.unit.world import YEAR, World
 
 

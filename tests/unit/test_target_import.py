@@ -3,10 +3,10 @@
 import uuid
 from datetime import UTC, date, datetime
 
-from domain.calendar import AcademicYear
-from domain.imports import RowError
-from domain.target import Target, TargetStatus
-from domain.target_import import ImportedTarget, TargetWrites, plan_target
+from domain.integration.imports import RowError
+from domain.kernel.calendar import AcademicYear
+from domain.targets.target import Target, TargetStatus
+from domain.targets.target_rows import ImportedTarget, TargetWrites, plan_target
 
 SCHOOL, PUPIL, STRAND = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
 STEP_A, STEP_B = uuid.uuid4(), uuid.uuid4()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.target_progress import TrackingRules, TrackStatus, track_status
+from domain.targets.target_progress import TrackingRules, TrackStatus, track_status
 
 RULES = TrackingRules()  # far behind below half the gain needed, after a third of the year
 JUST = 1e-6

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from domain.framework import Step
-from domain.target_suggestion import (
+from domain.assessment.framework import Step
+from domain.targets.target_suggestion import (
     NoSuggestion,
     ReferenceUsed,
     TargetSuggestion,

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from domain.upn import CHECK_ALPHABET, check_letter, is_temporary, normalise, upn_problems
+from domain.pupils.upn import CHECK_ALPHABET, check_letter, is_temporary, normalise, upn_problems
 
 DIGITS = st.text(alphabet="0123456789", min_size=11, max_size=11)
 FINAL = st.sampled_from("0123456789" + CHECK_ALPHABET)

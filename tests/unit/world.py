@@ -9,13 +9,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from domain.access import ROLE_PERMISSIONS, Principal, Role
-from domain.calendar import AcademicYear, Module
-from domain.framework import Framework, Step, Strand
-from domain.ids import new_id
-from domain.organisation import School, SchoolType, Trust
-from domain.pupil import Characteristic, CharacteristicKind, Enrolment, Gender, Pupil
-from domain.upn import check_letter
+from domain.assessment.framework import Framework, Step, Strand
+from domain.kernel.access import ROLE_PERMISSIONS, Principal, Role
+from domain.kernel.calendar import AcademicYear, Module
+from domain.kernel.ids import new_id
+from domain.organisation.organisation import School, SchoolType, Trust
+from domain.pupils.pupil import Characteristic, CharacteristicKind, Enrolment, Gender, Pupil
+from domain.pupils.upn import check_letter
 from tests.fakes import FakePasswordHasher, FakeStore, FakeUnitOfWork, FixedClock
 
 TODAY = date(2024, 3, 15)

@@ -1,0 +1,131 @@
+"""Judgements over HTTP."""
+
+import uuid
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from api.schemas import InputModel
+from domain.assessment.judgement import Judgement, JudgementKind, JudgementRevision, ModerationState
+
+EvidenceLinks = list[str]
+
+
+class JudgementIn(InputModel):
+    pupil_id: uuid.UUID
+    strand_id: uuid.UUID
+    module_id: uuid.UUID
+    step_id: uuid.UUID
+    kind: JudgementKind = JudgementKind.CHECKPOINT
+    assessed_on: date | None = Field(
+        default=None, description="default: today, or the module's end if earlier"
+    )
+    assessor: str | None = Field(
+        default=None, max_length=200, description="default: the caller's name"
+    )
+    note: str = Field(default="", max_length=4000)
+    evidence: EvidenceLinks = Field(
+        default_factory=list, max_length=50, examples=[["https://evidence.example/abc"]]
+    )
+
+
+class JudgementCorrection(InputModel):
+    reason: str = Field(min_length=1, max_length=500, examples=["entered against the wrong step"])
+    step_id: uuid.UUID | None = None
+    kind: JudgementKind | None = None
+    assessed_on: date | None = None
+    assessor: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, max_length=4000)
+    evidence: EvidenceLinks | None = Field(default=None, max_length=50)
+
+
+class ModerationIn(InputModel):
+    state: ModerationState
+    step_id: uuid.UUID | None = Field(default=None, description="the agreed step, when adjusted")
+    moderator: str | None = Field(default=None, max_length=200)
+    moderated_on: date | None = None
+
+
+class ModerationOut(BaseModel):
+    state: ModerationState
+    step_id: uuid.UUID | None
+    moderator: str | None
+    moderated_on: date | None
+
+
+class JudgementOut(BaseModel):
+    id: uuid.UUID
+    school_id: uuid.UUID
+    pupil_id: uuid.UUID
+    strand_id: uuid.UUID
+    module_id: uuid.UUID
+    step_id: uuid.UUID
+    effective_step_id: uuid.UUID = Field(
+        description="the moderated step where moderation adjusted it"
+    )
+    kind: JudgementKind
+    assessed_on: date
+    assessor: str
+    note: str
+    evidence: list[str]
+    moderation: ModerationOut
+    recorded_by: str
+    recorded_at: datetime
+    version: int
+
+    @classmethod
+    def of(cls, j: Judgement) -> "JudgementOut":
+        m = j.moderation
+        return cls(
+            id=j.id,
+            school_id=j.school_id,
+            pupil_id=j.pupil_id,
+            strand_id=j.strand_id,
+            module_id=j.module_id,
+            step_id=j.step_id,
+            effective_step_id=j.effective_step_id,
+            kind=j.kind,
+            assessed_on=j.assessed_on,
+            assessor=j.assessor,
+            note=j.note,
+            evidence=j.evidence,
+            moderation=ModerationOut(
+                state=m.state, step_id=m.step_id, moderator=m.moderator, moderated_on=m.moderated_on
+            ),
+            recorded_by=j.recorded_by,
+            recorded_at=j.recorded_at,
+            version=j.version,
+        )
+
+
+class JudgementRevisionOut(BaseModel):
+    judgement_id: uuid.UUID
+    version: int
+    step_id: uuid.UUID
+    kind: JudgementKind
+    assessed_on: date
+    assessor: str
+    note: str
+    moderation: ModerationOut
+    changed_by: str
+    changed_at: datetime
+    reason: str
+
+    @classmethod
+    def of(cls, r: JudgementRevision) -> "JudgementRevisionOut":
+        m = r.moderation
+        return cls(
+            judgement_id=r.judgement_id,
+            version=r.version,
+            step_id=r.step_id,
+            kind=r.kind,
+            assessed_on=r.assessed_on,
+            assessor=r.assessor,
+            note=r.note,
+            moderation=ModerationOut(
+                state=m.state, step_id=m.step_id, moderator=m.moderator, moderated_on=m.moderated_on
+            ),
+            changed_by=r.changed_by,
+            changed_at=r.changed_at,
+            reason=r.reason,
+        )

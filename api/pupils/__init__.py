@@ -1,0 +1,1 @@
+"""Pupils, their characteristics and enrolments."""

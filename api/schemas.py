@@ -1,0 +1,61 @@
+"""Shapes shared by every REST resource: strict inputs, pages, and partial updates."""
+
+from typing import Any, Generic, TypeVar
+
+from fastapi import Request, Response
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from api.dependencies import encode_cursor
+from domain.kernel.paging import Page
+from domain.kernel.unset import UNSET
+
+T = TypeVar("T")
+
+
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL; refuse it here, naming the field, rather than fail later."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("must not contain NUL (\\u0000) characters")
+    if isinstance(value, list):
+        for item in value:
+            _without_nul(item)
+    return value
+
+
+class InputModel(BaseModel):
+    """Request bodies: unknown fields are refused (no mass assignment), strings trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return _without_nul(value)
+
+    def changes(self) -> dict[str, Any]:
+        """Only the fields the caller sent, for PATCH: absent means unchanged, null means clear."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+    def given_or_unset(self, name: str) -> Any:
+        return getattr(self, name) if name in self.model_fields_set else UNSET
+
+
+def reject_null(value: T | None) -> T:
+    """For PATCH fields that cannot be cleared: omit them to leave them unchanged."""
+    if value is None:
+        raise ValueError("must not be null; omit the field to leave it unchanged")
+    return value
+
+
+class PageOut(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def page_out(page: Page[Any], items: list[T], request: Request, response: Response) -> PageOut[T]:
+    """The page body, plus an RFC 8288 Link header to the next page."""
+    cursor = encode_cursor(page.next_after)
+    if cursor is not None:
+        next_url = request.url.include_query_params(cursor=cursor)
+        response.headers["Link"] = f'<{next_url}>; rel="next"'
+    return PageOut[T](items=items, next_cursor=cursor)

@@ -1,0 +1,1 @@
+"""Progress, expected-progress models, CoP 6.17 flags and data quality."""

@@ -1,0 +1,1 @@
+"""Frameworks (strands and steps), assessment modules and judgements."""

@@ -1,0 +1,1 @@
+"""Staff users and integration clients: signing in, tokens, accounts."""

@@ -1,0 +1,17 @@
+"""Reading the audit log: school admins for their schools, trust admins for their trust's."""
+
+from domain.integration.audit import AuditFilter, AuditPage, AuditQuery
+from domain.kernel.access import Permission, Principal
+from domain.kernel.errors import InvariantViolation
+from domain.unit_of_work import UnitOfWork
+
+
+async def audit_entries(uow: UnitOfWork, actor: Principal, query: AuditQuery) -> AuditPage:
+    """Newest first. Managing a school is what opens its log: teachers, analysts and clients
+    (who can never be granted manage_school) are refused, as is a school outside the scope."""
+    actor.require(Permission.MANAGE_SCHOOL, query.school_id)
+    if problems := query.problems():
+        raise InvariantViolation(problems)
+    school_ids = None if actor.unrestricted else actor.school_ids
+    async with uow:
+        return await uow.audit.entries(AuditFilter(school_ids, query))

@@ -1,0 +1,85 @@
+"""Use cases for the change feed: what changed since a position, and where "now" is.
+
+Every resource the feed carries is read with READ_ROSTER through the REST API (the list
+and get endpoints of pupils, judgements, targets, attendance marks, qualifications and
+destinations), so the feed asks the same. Rows come only from the caller's schools, and
+pupils, judgements and targets are shown as the REST API shows them to this caller
+(pseudonymised for analysts: no names and no free text: notes, rationales, assessors,
+moderators, evidence links, reasons or destination providers).
+"""
+
+import uuid
+from dataclasses import dataclass, replace
+
+from domain.assessment import judgement_service as judgements
+from domain.assessment.judgement import Judgement
+from domain.integration.changes import (
+    DEFAULT_CHANGES,
+    MAX_CHANGES,
+    START,
+    Change,
+    ChangedResource,
+    ChangePage,
+    ChangeQuery,
+    FeedPosition,
+)
+from domain.kernel.access import Permission, Principal
+from domain.kernel.errors import invalid
+from domain.kernel.references import require_filter_scope
+from domain.outcomes import destination_service as destinations
+from domain.outcomes.destination import Destination
+from domain.privacy.pupil_view import Pseudonymiser, view_of
+from domain.pupils.pupil import Pupil
+from domain.targets import target_service as targets
+from domain.targets.target import Target
+from domain.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRequest:
+    """`resources` empty: all of them; `school_id` narrows to one school of the caller's."""
+
+    since: FeedPosition = START
+    limit: int = DEFAULT_CHANGES
+    resources: frozenset[ChangedResource] = frozenset()
+    school_id: uuid.UUID | None = None
+
+
+async def changes_since(
+    uow: UnitOfWork, actor: Principal, request: ChangeRequest, pseudonymiser: Pseudonymiser
+) -> ChangePage:
+    actor.require(Permission.READ_ROSTER)
+    if not 1 <= request.limit <= MAX_CHANGES:
+        raise invalid("limit", f"between 1 and {MAX_CHANGES}", "range")
+    schools: frozenset[uuid.UUID] | None = None if actor.unrestricted else actor.school_ids
+    if request.school_id is not None:
+        schools = frozenset({request.school_id})
+    query = ChangeQuery(
+        after=request.since,
+        limit=request.limit,
+        resources=request.resources or frozenset(ChangedResource),
+        school_ids=schools,
+    )
+    async with uow:
+        await require_filter_scope(uow, actor, school_id=request.school_id)
+        page = await uow.changes.changes(query)
+    return replace(page, changes=[_as_seen_by(c, actor, pseudonymiser) for c in page.changes])
+
+
+async def latest_position(uow: UnitOfWork, actor: Principal) -> FeedPosition:
+    """Where to start following from now on (take it before a full export, not after)."""
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        return await uow.changes.latest()
+
+
+def _as_seen_by(change: Change, actor: Principal, pseudonymiser: Pseudonymiser) -> Change:
+    if isinstance(change.item, Pupil):
+        return replace(change, item=view_of(change.item, actor, pseudonymiser))
+    if isinstance(change.item, Judgement):
+        return replace(change, item=judgements.as_seen_by(change.item, actor))
+    if isinstance(change.item, Target):
+        return replace(change, item=targets.as_seen_by(change.item, actor))
+    if isinstance(change.item, Destination):
+        return replace(change, item=destinations.as_seen_by(change.item, actor))
+    return change

@@ -1,0 +1,1 @@
+"""What every feature shares: ids, time, errors, paging, access and the calendar."""

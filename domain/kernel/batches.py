@@ -1,0 +1,117 @@
+"""Batch reads for data loaders: many keys in, one query per kind, same rules as single reads."""
+
+import uuid
+from collections.abc import Sequence
+
+from domain.assessment import judgement_service as judgements
+from domain.assessment.framework import Framework, Step, Strand
+from domain.assessment.judgement import Judgement, JudgementRevision
+from domain.assessment.ports import JudgementFilter
+from domain.kernel.access import Permission, Principal
+from domain.kernel.calendar import Module
+from domain.kernel.paging import Page, PageRequest
+from domain.organisation.organisation import School
+from domain.privacy.pupil_view import Pseudonymiser, PupilView, view_of
+from domain.targets import target_service as targets
+from domain.targets.ports import TargetFilter
+from domain.targets.target import Target, TargetRevision, chain_history
+from domain.unit_of_work import UnitOfWork
+
+
+async def schools(uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[School]:
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        return await uow.schools.get_many(ids)
+
+
+async def pupils(
+    uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID], pseudonymiser: Pseudonymiser
+) -> list[PupilView]:
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        found = await uow.pupils.get_many(ids)
+    return [view_of(p, actor, pseudonymiser) for p in found]
+
+
+async def judgement_pages(
+    uow: UnitOfWork,
+    actor: Principal,
+    pupil_ids: Sequence[uuid.UUID],
+    filter: JudgementFilter,
+    page: PageRequest,
+) -> dict[uuid.UUID, Page[Judgement]]:
+    """One page of each pupil's judgements, as the caller may see them."""
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        pages = await uow.judgements.pages_for_pupils(pupil_ids, filter, page)
+    return {
+        pid: Page([judgements.as_seen_by(j, actor) for j in p.items], p.next_after)
+        for pid, p in pages.items()
+    }
+
+
+async def target_pages(
+    uow: UnitOfWork,
+    actor: Principal,
+    pupil_ids: Sequence[uuid.UUID],
+    filter: TargetFilter,
+    page: PageRequest,
+) -> dict[uuid.UUID, Page[Target]]:
+    """One page of each pupil's targets, as the caller may see them."""
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        pages = await uow.targets.pages_for_pupils(pupil_ids, filter, page)
+    return {
+        pid: Page([targets.as_seen_by(t, actor) for t in p.items], p.next_after)
+        for pid, p in pages.items()
+    }
+
+
+async def judgement_histories(
+    uow: UnitOfWork, actor: Principal, judgement_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[JudgementRevision]]:
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        grouped = await uow.judgements.revisions(judgement_ids)
+    return {
+        jid: [judgements.revision_as_seen_by(r, actor) for r in rs] for jid, rs in grouped.items()
+    }
+
+
+async def target_histories(
+    uow: UnitOfWork, actor: Principal, target_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[TargetRevision]]:
+    """Every change to each target's chain, oldest first."""
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        chains = await uow.targets.chains(target_ids)
+    return {
+        tid: targets.history_as_seen_by(chain_history(chain), actor)
+        for tid, chain in chains.items()
+    }
+
+
+async def steps(uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[Step]:
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        return await uow.frameworks.steps(ids)
+
+
+async def strands(uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[Strand]:
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        return await uow.frameworks.strands(ids)
+
+
+async def modules(uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[Module]:
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        return await uow.modules.get_many(ids)
+
+
+async def frameworks(
+    uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]
+) -> list[Framework]:
+    actor.require(Permission.READ_ROSTER)
+    async with uow:
+        return await uow.frameworks.get_many(ids)

@@ -1,0 +1,1 @@
+"""Trusts and schools: the tenancy tree above pupils."""

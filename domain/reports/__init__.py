@@ -1,0 +1,1 @@
+"""The reports people read: pupil report, school summary, trust report."""

@@ -1,0 +1,1 @@
+"""Attendance, qualifications, KS4 measures and leavers' destinations."""

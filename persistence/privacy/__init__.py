@@ -1,0 +1,1 @@
+"""What each caller may see of a pupil, subject access, erasure and retention."""

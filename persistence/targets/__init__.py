@@ -1,0 +1,1 @@
+"""Scale targets, outcome (EHCP/IEP) targets, target progress and suggestions."""
