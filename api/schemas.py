@@ -1,11 +1,13 @@
-"""Shapes shared by every REST resource: strict inputs, pages, and partial updates."""
+"""Shapes shared by every REST resource: strict inputs, answers read from entities, pages, and
+partial updates."""
 
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 
 from fastapi import Request, Response
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
 
 from api.dependencies import encode_cursor
+from domain.kernel.calendar import AcademicYear
 from domain.kernel.paging import Page
 from domain.kernel.unset import UNSET
 
@@ -38,6 +40,32 @@ class InputModel(BaseModel):
 
     def given_or_unset(self, name: str) -> Any:
         return getattr(self, name) if name in self.model_fields_set else UNSET
+
+
+class ReadModel(BaseModel):
+    """Answers: read field by field from an entity's attributes of the same names (pydantic's
+    `from_attributes`), nested answers from nested entities, so no field is copied by hand.
+    An answer that shows something other than the entity's own fields says so in its `of`."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def of(cls, entity: Any) -> Self:
+        return cls.model_validate(entity, from_attributes=True)
+
+
+def _label(value: Any) -> Any:
+    return value.label if isinstance(value, AcademicYear) else value
+
+
+def _in_order(value: Any) -> Any:
+    return sorted(value) if isinstance(value, set | frozenset) else value
+
+
+#: An academic year shown as its label, `2023/24`.
+YearLabel = Annotated[str, BeforeValidator(_label)]
+#: A set shown as a sorted list, so that the same set always reads the same.
+InOrder = Annotated[list[T], BeforeValidator(_in_order)]
 
 
 def reject_null(value: T | None) -> T:

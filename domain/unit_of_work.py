@@ -1,52 +1,35 @@
 """The unit of work: one transaction, with every feature's repositories narrowed to the
-caller's scope. Nothing is kept unless the use case calls `commit`."""
+caller's scope. Nothing is kept unless the use case calls `commit`.
+
+Each feature says what it offers in its own ports (`<Feature>Repositories`); the unit of work
+is all of them together, so a new repository is one property in its feature's ports."""
 
 from typing import Protocol, Self
 
-from domain.analytics.ports import DataQualityQueries, ProgressModelRepository, ProgressQueries
-from domain.assessment.ports import FrameworkRepository, JudgementRepository, ModuleRepository
-from domain.identity.ports import ClientRepository, SignInLedger, UserRepository
-from domain.integration.ports import AuditTrail, ChangeFeed, ExportQueries, ImportStore
-from domain.organisation.ports import SchoolRepository, TrustRepository
-from domain.outcomes.ports import (
-    AttendanceRepository,
-    DestinationRepository,
-    MeasureRepository,
-    QualificationRepository,
-    SummaryQueries,
-)
-from domain.privacy.ports import PupilRecords
-from domain.pupils.ports import PupilRepository
-from domain.targets.ports import OutcomeTargetRepository, TargetRepository
+from domain.analytics.ports import AnalyticsRepositories
+from domain.assessment.ports import AssessmentRepositories
+from domain.identity.ports import IdentityRepositories
+from domain.integration.ports import IntegrationRepositories
+from domain.organisation.ports import OrganisationRepositories
+from domain.outcomes.ports import OutcomesRepositories
+from domain.privacy.ports import PrivacyRepositories
+from domain.pupils.ports import PupilsRepositories
+from domain.targets.ports import TargetsRepositories
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(
+    OrganisationRepositories,
+    IdentityRepositories,
+    PupilsRepositories,
+    AssessmentRepositories,
+    TargetsRepositories,
+    OutcomesRepositories,
+    AnalyticsRepositories,
+    IntegrationRepositories,
+    PrivacyRepositories,
+    Protocol,
+):
     """One transaction. Nothing is kept unless the use case calls `commit`."""
-
-    trusts: TrustRepository
-    schools: SchoolRepository
-    pupils: PupilRepository
-    frameworks: FrameworkRepository
-    modules: ModuleRepository
-    judgements: JudgementRepository
-    targets: TargetRepository
-    outcomes: OutcomeTargetRepository
-    destinations: DestinationRepository
-    users: UserRepository
-    clients: ClientRepository
-    sign_ins: SignInLedger
-    progress_models: ProgressModelRepository
-    progress: ProgressQueries
-    quality: DataQualityQueries
-    attendance: AttendanceRepository
-    qualifications: QualificationRepository
-    measures: MeasureRepository
-    summaries: SummaryQueries
-    imports: ImportStore
-    exports: ExportQueries
-    audit: AuditTrail
-    changes: ChangeFeed
-    pupil_records: PupilRecords
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None: ...

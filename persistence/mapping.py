@@ -16,6 +16,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import TypeAdapter
 
+from domain.kernel.calendar import AcademicYear
+
 E = TypeVar("E")
 
 #: Field name -> a function from the row to the field's value.
@@ -25,11 +27,23 @@ Writers = Mapping[str, Callable[[Any], Any]]
 
 
 def stored(value: Any) -> Any:
-    """A value as a column holds it: an enum as its value, a tuple as a list."""
+    """A value as a column holds it: an enum as its value, an academic year as its label
+    (`2023/24`), a tuple as a list and a set as a sorted list."""
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, tuple):
-        return list(value)
+    if isinstance(value, AcademicYear):
+        return value.label
+    if isinstance(value, tuple | list):
+        return [stored(v) for v in value]
+    if isinstance(value, frozenset | set):
+        return sorted(stored(v) for v in value)
+    return value
+
+
+def _loaded(value: Any, kind: Any) -> Any:
+    """A column's value as the field holds it, where pydantic cannot tell how by itself."""
+    if kind is AcademicYear and isinstance(value, str):
+        return AcademicYear.parse(value)
     return value
 
 
@@ -52,15 +66,23 @@ class RowMapping(Generic[E]):
         self._adapter: TypeAdapter[E] = TypeAdapter(entity)
         self._read = dict(read or {})
         self._write = dict(write or {})
-        names = [f.name for f in dataclasses.fields(entity)]  # type: ignore[arg-type]
-        self._from_row = [n for n in names if n not in self._read]
+        fields = dataclasses.fields(entity)  # type: ignore[arg-type]
         column_names = set(columns)
-        self._to_row = [n for n in names if n in column_names and n not in self._write]
+        self._from_row = [
+            (f.name, f.type) for f in fields if f.name in column_names and f.name not in self._read
+        ]
+        self._to_row = [
+            f.name for f in fields if f.name in column_names and f.name not in self._write
+        ]
 
     def entity(self, row: Any, **given: Any) -> E:
         """The entity a row stores; `given` supplies fields that come from elsewhere
         (children read from their own table)."""
-        data = {name: getattr(row, name) for name in self._from_row if name not in given}
+        data = {
+            name: _loaded(getattr(row, name), kind)
+            for name, kind in self._from_row
+            if name not in given
+        }
         for name, reader in self._read.items():
             if name not in given:
                 data[name] = reader(row)

@@ -1,8 +1,9 @@
-"""What every repository shares: a session, the caller's scope, keyset pages, versioned updates."""
+"""What every repository shares: a session, the caller's scope, keyset pages, versioned updates;
+and how a unit of work builds a repository the first time a use case asks for it."""
 
 import uuid
-from collections.abc import Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar, overload
 
 from sqlalchemy import ColumnElement, CursorResult, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,13 +15,60 @@ from domain.kernel.errors import StaleVersion
 from domain.kernel.paging import PageRequest
 from persistence.scope import Scope
 
+if TYPE_CHECKING:
+    from persistence.analytics.partitions import Partitions
+
 RowT = TypeVar("RowT", bound=SQLModel)
+R = TypeVar("R")
 
 
 class ScopedRepository:
     def __init__(self, session: AsyncSession, scope: Scope) -> None:
         self.session = session
         self.scope = scope
+
+
+class OpenUnit(Protocol):
+    """A unit of work inside `async with`: what a repository is built from."""
+
+    @property
+    def session(self) -> AsyncSession: ...
+    @property
+    def scope(self) -> Scope: ...
+    @property
+    def partitions(self) -> "Partitions | None": ...
+    @property
+    def built(self) -> dict[str, object]: ...
+
+
+class BuiltOnFirstUse(Generic[R]):
+    """A unit of work's repository, built the first time a use case asks for it in a
+    transaction and kept until the transaction ends: a use case that reads pupils builds one
+    repository, not every repository of the service."""
+
+    def __init__(self, build: Callable[[OpenUnit], R]) -> None:
+        self._build = build
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, unit: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, unit: OpenUnit, owner: type) -> R: ...
+    def __get__(self, unit: OpenUnit | None, owner: type) -> "R | Self":
+        if unit is None:
+            return self
+        built = unit.built
+        if self._name not in built:
+            built[self._name] = self._build(unit)
+        return built[self._name]  # type: ignore[return-value]
+
+
+def repository(kind: Callable[[AsyncSession, Scope], R]) -> BuiltOnFirstUse[R]:
+    """A repository made from the unit's session and scope, on first use."""
+    return BuiltOnFirstUse(lambda unit: kind(unit.session, unit.scope))
 
 
 async def fetch_page(

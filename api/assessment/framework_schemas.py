@@ -3,11 +3,10 @@
 import uuid
 from datetime import date
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
-from api.schemas import InputModel, reject_null
-from domain.assessment.framework import MAX_STEPS, MAX_STRANDS, Framework
-from domain.kernel.calendar import Module
+from api.schemas import InputModel, ReadModel, YearLabel, reject_null
+from domain.assessment.framework import MAX_STEPS, MAX_STRANDS
 
 
 class StrandIn(InputModel):
@@ -44,21 +43,21 @@ class FrameworkPatch(InputModel):
         return reject_null(value)
 
 
-class StrandOut(BaseModel):
+class StrandOut(ReadModel):
     id: uuid.UUID
     code: str
     name: str
     position: int
 
 
-class StepOut(BaseModel):
+class StepOut(ReadModel):
     id: uuid.UUID
     code: str
     label: str
     value: float
 
 
-class FrameworkOut(BaseModel):
+class FrameworkOut(ReadModel):
     id: uuid.UUID
     name: str
     description: str
@@ -67,21 +66,6 @@ class FrameworkOut(BaseModel):
     strands: list[StrandOut]
     steps: list[StepOut] = Field(description="the scale, lowest value first")
     version: int
-
-    @classmethod
-    def of(cls, f: Framework) -> "FrameworkOut":
-        return cls(
-            id=f.id,
-            name=f.name,
-            description=f.description,
-            trust_id=f.trust_id,
-            school_id=f.school_id,
-            strands=[
-                StrandOut(id=s.id, code=s.code, name=s.name, position=s.position) for s in f.strands
-            ],
-            steps=[StepOut(id=s.id, code=s.code, label=s.label, value=s.value) for s in f.steps],
-            version=f.version,
-        )
 
 
 class ModuleIn(InputModel):
@@ -104,25 +88,12 @@ class ModulePatch(InputModel):
         return reject_null(value)
 
 
-class ModuleOut(BaseModel):
+class ModuleOut(ReadModel):
     id: uuid.UUID
     school_id: uuid.UUID
-    academic_year: str
+    academic_year: YearLabel
     sequence: int
     name: str
     starts_on: date
     ends_on: date
     version: int
-
-    @classmethod
-    def of(cls, m: Module) -> "ModuleOut":
-        return cls(
-            id=m.id,
-            school_id=m.school_id,
-            academic_year=m.academic_year.label,
-            sequence=m.sequence,
-            name=m.name,
-            starts_on=m.starts_on,
-            ends_on=m.ends_on,
-            version=m.version,
-        )

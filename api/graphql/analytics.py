@@ -10,12 +10,11 @@ from datetime import date
 
 import strawberry
 
-from api.graphql.types import Ctx, Step, Strand, _step
+from api.graphql.context import Ctx
+from api.graphql.scale import Step, Strand, _step
 from domain.analytics import progress as pg
 from domain.analytics import progress_service
 from domain.analytics.data_quality import MissingReport
-
-strawberry.enum(pg.Band, name="Band")
 
 
 @strawberry.type

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from strawberry.fastapi import BaseContext
+from strawberry.types import Info
 
 from api.dependencies import RuntimeDep, _bearer, get_principal
 from api.graphql.loaders import Loaders
@@ -52,3 +53,7 @@ async def get_context(
         return None
     principal = await get_principal(runtime, credentials)
     return Context(runtime=runtime, principal=principal, loaders=Loaders(runtime, principal))
+
+
+#: What a resolver's `info` is.
+Ctx = Info[Context, None]

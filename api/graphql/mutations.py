@@ -11,6 +11,7 @@ from typing import Annotated
 
 import strawberry
 
+from api.graphql.context import Ctx
 from api.graphql.errors import (
     ConflictProblem,
     ForbiddenProblem,
@@ -19,7 +20,7 @@ from api.graphql.errors import (
     ValidationProblem,
     outcome,
 )
-from api.graphql.types import Ctx, Judgement, Target
+from api.graphql.types import Judgement, Target
 from domain.assessment import judgement as jm
 from domain.assessment import judgement_service as judgements
 from domain.kernel.calendar import AcademicYear

@@ -6,10 +6,10 @@ from datetime import date
 import strawberry
 
 from api.graphql.analytics import AnalyticsQuery
+from api.graphql.context import Ctx
 from api.graphql.paging import DEFAULT_FIRST, Connection, connection, page_request
 from api.graphql.reports import ReportQuery
 from api.graphql.types import (
-    Ctx,
     Destination,
     Framework,
     Judgement,

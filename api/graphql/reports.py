@@ -10,9 +10,9 @@ import strawberry
 
 from api.analytics.flag_schemas import FlagWorklistOut
 from api.dependencies import encode_cursor
+from api.graphql.context import Ctx
 from api.graphql.paging import DEFAULT_FIRST, page_request
 from api.graphql.shapes import graphql_type
-from api.graphql.types import Ctx
 from api.outcomes.attendance_schemas import AttendanceSummaryOut
 from api.outcomes.destination_schemas import DestinationsSummaryOut
 from api.outcomes.measure_schemas import MeasureResultOut

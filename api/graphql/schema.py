@@ -13,11 +13,13 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from api.graphql import enums
 from api.graphql.context import Context
 from api.graphql.cost import QueryCost
 from api.graphql.errors import TIMED_OUT, DomainErrorCodes
 from api.graphql.mutations import Mutation
 from api.graphql.queries import Query
+from api.graphql.shapes import SHAPE_ENUMS
 from api.log_privacy import described
 from api.runtime import Runtime
 from domain.kernel.access import Role
@@ -153,6 +155,8 @@ def build_schema(
     from api.settings import ApiSettings  # the defaults, when the caller gives none
 
     budget_for = _budgets(budgets if budgets is not None else ApiSettings().graphql_budgets)
+    enums.register(enums.DOMAIN_ENUMS)
+    enums.register(frozenset(SHAPE_ENUMS))
     return _Schema(
         query=Query,
         mutation=Mutation,

@@ -12,7 +12,6 @@ import sys
 import typing
 from typing import Any
 
-import strawberry
 from pydantic import BaseModel
 from strawberry.experimental.pydantic import type as pydantic_type
 
@@ -45,9 +44,8 @@ def _name(model: type[BaseModel]) -> str:
     return name
 
 
-def _register_enum(kind: type[enum.Enum]) -> None:
-    if not hasattr(kind, "__strawberry_definition__") and not hasattr(kind, "_enum_definition"):
-        strawberry.enum(kind, name=kind.__name__)
+#: Enums the report types use, registered with the entity types' when the schema is built.
+SHAPE_ENUMS: set[type[enum.Enum]] = set()
 
 
 def graphql_type(model: type[BaseModel]) -> Any:
@@ -59,7 +57,7 @@ def graphql_type(model: type[BaseModel]) -> Any:
             if isinstance(leaf, type) and issubclass(leaf, BaseModel):
                 graphql_type(leaf)
             elif isinstance(leaf, type) and issubclass(leaf, enum.Enum):
-                _register_enum(leaf)
+                SHAPE_ENUMS.add(leaf)
     made = pydantic_type(model=model, all_fields=True, name=_name(model))(
         type(model.__name__, (), {})
     )

@@ -7,13 +7,13 @@ whatever the number of pupils.
 
 import uuid
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from strawberry.types import Info
 
-from api.graphql.context import Context
+from api.graphql.analytics import StrandProgress, pupil_progress
+from api.graphql.context import Ctx
 from api.graphql.paging import DEFAULT_FIRST, Connection, connection, page_request, sliced
+from api.graphql.scale import Step, Strand, _step
 from domain.assessment import framework as fw
 from domain.assessment import framework_service as frameworks_service
 from domain.assessment import judgement as jm
@@ -30,50 +30,6 @@ from domain.pupils import pupil_service as pupils_service
 from domain.pupils.ports import PupilFilter
 from domain.targets import target as tm
 from domain.targets.ports import TargetFilter
-
-if TYPE_CHECKING:
-    from api.graphql.analytics import StrandProgress
-
-Ctx = Info[Context, None]
-
-# GraphQL enums are the domain's own enums, registered under their names
-strawberry.enum(org.TrustKind, name="TrustKind")
-strawberry.enum(org.SchoolType, name="SchoolType")
-strawberry.enum(pm.Gender, name="Gender")
-strawberry.enum(pm.CharacteristicKind, name="CharacteristicKind")
-strawberry.enum(pm.Registration, name="Registration")
-strawberry.enum(jm.JudgementKind, name="JudgementKind")
-strawberry.enum(jm.ModerationState, name="ModerationState")
-strawberry.enum(tm.TargetStatus, name="TargetStatus")
-strawberry.enum(tm.OutcomeSource, name="OutcomeSource")
-strawberry.enum(tm.OutcomeStatus, name="OutcomeStatus")
-strawberry.enum(tm.OutcomeRating, name="OutcomeRating")
-strawberry.enum(tm.Term, name="Term")
-strawberry.enum(dest.DestinationCategory, name="DestinationCategory")
-
-
-@strawberry.type
-class Step:
-    id: uuid.UUID
-    code: str
-    label: str
-    value: float
-
-    @classmethod
-    def of(cls, s: fw.Step) -> "Step":
-        return cls(id=s.id, code=s.code, label=s.label, value=s.value)
-
-
-@strawberry.type
-class Strand:
-    id: uuid.UUID
-    code: str
-    name: str
-    position: int
-
-    @classmethod
-    def of(cls, s: fw.Strand) -> "Strand":
-        return cls(id=s.id, code=s.code, name=s.name, position=s.position)
 
 
 @strawberry.type
@@ -124,13 +80,6 @@ class Module:
             ends_on=m.ends_on,
             version=m.version,
         )
-
-
-async def _step(info: Ctx, step_id: uuid.UUID | None) -> Step | None:
-    if step_id is None:
-        return None
-    found = await info.context.loaders.step.load(step_id)
-    return Step.of(found) if found else None
 
 
 @strawberry.type
@@ -521,10 +470,7 @@ class Pupil:
         module: int,
         first: int = DEFAULT_FIRST,
         after: str | None = None,
-    ) -> Connection[Annotated["StrandProgress", strawberry.lazy("api.graphql.analytics")]]:
-        # imported here: the analytics types build on these ones
-        from api.graphql.analytics import pupil_progress
-
+    ) -> Connection[StrandProgress]:
         facts = await pupil_progress(info, self.id, self.school_id, academic_year, module)
         return sliced(facts, first, after, lambda f: f)
 

@@ -5,8 +5,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, field_validator
 
-from api.schemas import InputModel, reject_null
-from domain.identity.identity import IntegrationClient, User
+from api.schemas import InOrder, InputModel, ReadModel, reject_null
 from domain.kernel.access import Permission, Principal, Role
 
 
@@ -75,28 +74,15 @@ class PasswordChangeIn(InputModel):
     new_password: str = Field(min_length=1, max_length=200)
 
 
-class UserOut(BaseModel):
+class UserOut(ReadModel):
     id: uuid.UUID
     email: str
     name: str
     role: Role
     trust_id: uuid.UUID | None
-    school_ids: list[uuid.UUID]
+    school_ids: InOrder[uuid.UUID]
     active: bool
     version: int
-
-    @classmethod
-    def of(cls, u: User) -> "UserOut":
-        return cls(
-            id=u.id,
-            email=u.email,
-            name=u.name,
-            role=u.role,
-            trust_id=u.trust_id,
-            school_ids=sorted(u.school_ids),
-            active=u.active,
-            version=u.version,
-        )
 
 
 class ClientIn(InputModel):
@@ -114,34 +100,19 @@ class ClientIn(InputModel):
     )
 
 
-class ClientOut(BaseModel):
+class ClientOut(ReadModel):
     """A client as admins see it: never its secret, nor the secret's hash."""
 
     id: uuid.UUID
     client_id: str
     name: str
-    permissions: list[Permission]
+    permissions: InOrder[Permission]
     trust_id: uuid.UUID | None
-    school_ids: list[uuid.UUID]
+    school_ids: InOrder[uuid.UUID]
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
     active: bool
-
-    @classmethod
-    def of(cls, c: IntegrationClient) -> "ClientOut":
-        return cls(
-            id=c.id,
-            client_id=c.client_id,
-            name=c.name,
-            permissions=sorted(c.permissions),
-            trust_id=c.trust_id,
-            school_ids=sorted(c.school_ids),
-            created_at=c.created_at,
-            last_used_at=c.last_used_at,
-            revoked_at=c.revoked_at,
-            active=c.active,
-        )
 
 
 class IssuedClientOut(ClientOut):

@@ -6,10 +6,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from domain.integration.audit import ActorKind, AuditAction, AuditEntry
+from api.schemas import ReadModel
+from domain.integration.audit import ActorKind, AuditAction
 
 
-class AuditEntryOut(BaseModel):
+class AuditEntryOut(ReadModel):
     id: int
     school_id: uuid.UUID
     at: datetime
@@ -25,22 +26,6 @@ class AuditEntryOut(BaseModel):
         "source and idempotency key"
     )
     import_ref: str | None
-
-    @classmethod
-    def of(cls, e: AuditEntry) -> "AuditEntryOut":
-        return cls(
-            id=e.id,
-            school_id=e.school_id,
-            at=e.at,
-            actor=e.actor,
-            actor_name=e.actor_name,
-            actor_kind=e.actor_kind,
-            action=e.action,
-            resource=e.resource,
-            record_id=e.record_id,
-            changes=e.changes,
-            import_ref=e.import_ref,
-        )
 
 
 class AuditPageOut(BaseModel):

@@ -1,24 +1,23 @@
 """Import reports over HTTP: what was read, written and rejected, row by row."""
 
-from pydantic import BaseModel
+from api.schemas import ReadModel
+from domain.integration.imports import ImportMode
 
-from domain.integration.imports import ImportMode, ImportReport
 
-
-class RowErrorOut(BaseModel):
+class RowErrorOut(ReadModel):
     line: int
     field: str
     reason: str
     code: str
 
 
-class ImportCountsOut(BaseModel):
+class ImportCountsOut(ReadModel):
     inserted: int
     updated: int
     unchanged: int
 
 
-class ImportReportOut(BaseModel):
+class ImportReportOut(ReadModel):
     resource: str
     mode: ImportMode
     atomic: bool
@@ -29,25 +28,3 @@ class ImportReportOut(BaseModel):
     counts: ImportCountsOut
     errors: list[RowErrorOut]
     errors_truncated: bool
-
-    @classmethod
-    def of(cls, report: ImportReport) -> "ImportReportOut":
-        return cls(
-            resource=report.resource,
-            mode=report.mode,
-            atomic=report.atomic,
-            rows=report.rows,
-            rejected=report.rejected,
-            committed=report.committed,
-            replayed=report.replayed,
-            counts=ImportCountsOut(
-                inserted=report.counts.inserted,
-                updated=report.counts.updated,
-                unchanged=report.counts.unchanged,
-            ),
-            errors=[
-                RowErrorOut(line=e.line, field=e.field, reason=e.reason, code=e.code)
-                for e in report.errors
-            ],
-            errors_truncated=report.errors_truncated,
-        )

@@ -2,21 +2,17 @@
 
 import uuid
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
-from api.schemas import InputModel, reject_null
-from domain.organisation.organisation import School, SchoolType, Trust, TrustKind
+from api.schemas import InputModel, ReadModel, reject_null
+from domain.organisation.organisation import SchoolType, TrustKind
 
 
-class TrustOut(BaseModel):
+class TrustOut(ReadModel):
     id: uuid.UUID
     name: str
     kind: TrustKind
     version: int
-
-    @classmethod
-    def of(cls, trust: Trust) -> "TrustOut":
-        return cls(id=trust.id, name=trust.name, kind=trust.kind, version=trust.version)
 
 
 class TrustPatch(InputModel):
@@ -53,7 +49,7 @@ class SchoolPatch(InputModel):
         return reject_null(value)
 
 
-class SchoolOut(BaseModel):
+class SchoolOut(ReadModel):
     id: uuid.UUID
     trust_id: uuid.UUID
     urn: str
@@ -61,15 +57,3 @@ class SchoolOut(BaseModel):
     type: SchoolType
     version: int
     sen_retention_years: int
-
-    @classmethod
-    def of(cls, school: School) -> "SchoolOut":
-        return cls(
-            id=school.id,
-            trust_id=school.trust_id,
-            urn=school.urn,
-            name=school.name,
-            type=school.type,
-            version=school.version,
-            sen_retention_years=school.sen_retention_years,
-        )

@@ -5,8 +5,8 @@ import uuid
 
 from pydantic import BaseModel, Field
 
-from api.schemas import InputModel
-from domain.outcomes.attendance import AttendanceCategory, AttendanceMark, MarksWritten, Session
+from api.schemas import InputModel, ReadModel
+from domain.outcomes.attendance import AttendanceCategory, Session
 from domain.outcomes.attendance_service import (
     MAX_BATCH,
     AttendanceReport,
@@ -33,18 +33,14 @@ class MarksIn(InputModel):
     marks: list[MarkIo] = Field(min_length=1, max_length=MAX_BATCH)
 
 
-class MarksWrittenOut(BaseModel):
+class MarksWrittenOut(ReadModel):
     received: int
     created: int = Field(description="marks that were not there before")
     updated: int = Field(description="marks whose code changed")
     unchanged: int = Field(description="marks already stored as sent")
 
-    @classmethod
-    def of(cls, w: MarksWritten) -> "MarksWrittenOut":
-        return cls(received=w.received, created=w.created, updated=w.updated, unchanged=w.unchanged)
 
-
-class MarkOut(BaseModel):
+class MarkOut(ReadModel):
     id: uuid.UUID
     school_id: uuid.UUID
     pupil_id: uuid.UUID
@@ -52,18 +48,6 @@ class MarkOut(BaseModel):
     session: Session
     code: str
     category: AttendanceCategory
-
-    @classmethod
-    def of(cls, m: AttendanceMark) -> "MarkOut":
-        return cls(
-            id=m.id,
-            school_id=m.school_id,
-            pupil_id=m.pupil_id,
-            date=m.date,
-            session=m.session,
-            code=m.code,
-            category=m.category,
-        )
 
 
 class PupilAttendanceOut(BaseModel):

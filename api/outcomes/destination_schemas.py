@@ -5,8 +5,8 @@ from datetime import date
 
 from pydantic import BaseModel, Field, field_validator
 
-from api.schemas import InputModel, reject_null
-from domain.outcomes.destination import Destination, DestinationCategory, is_eet
+from api.schemas import InputModel, ReadModel, reject_null
+from domain.outcomes.destination import DestinationCategory, is_eet
 from domain.outcomes.destination_summary_service import CategoryShare, DestinationsSummary
 
 #: What GraphQL names this module's types after (api.graphql.shapes).
@@ -39,7 +39,7 @@ class DestinationPatch(InputModel):
         return reject_null(value)
 
 
-class DestinationOut(BaseModel):
+class DestinationOut(ReadModel):
     id: uuid.UUID
     school_id: uuid.UUID
     pupil_id: uuid.UUID
@@ -50,21 +50,6 @@ class DestinationOut(BaseModel):
     sustained: bool | None
     eet: bool | None = Field(description="education, employment or training; null when unknown")
     version: int
-
-    @classmethod
-    def of(cls, d: Destination) -> "DestinationOut":
-        return cls(
-            id=d.id,
-            school_id=d.school_id,
-            pupil_id=d.pupil_id,
-            left_on=d.left_on,
-            year_group_at_leaving=d.year_group_at_leaving,
-            category=d.category,
-            provider=d.provider,
-            sustained=d.sustained,
-            eet=d.eet,
-            version=d.version,
-        )
 
 
 class CategoryShareOut(BaseModel):

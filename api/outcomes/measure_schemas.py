@@ -4,8 +4,8 @@ import uuid
 
 from pydantic import BaseModel, Field
 
-from api.schemas import InputModel
-from domain.outcomes.measure import MeasureDefinition, Subgroup
+from api.schemas import InputModel, ReadModel
+from domain.outcomes.measure import Subgroup
 from domain.outcomes.measure_service import Figure, MeasureResult
 from domain.outcomes.qualification import QualificationLevel
 
@@ -38,7 +38,7 @@ class MeasureIn(InputModel):
     )
 
 
-class MeasureOut(BaseModel):
+class MeasureOut(ReadModel):
     id: uuid.UUID
     name: str
     description: str
@@ -53,25 +53,6 @@ class MeasureOut(BaseModel):
     excluding_id: uuid.UUID | None
     subgroups: list[Subgroup]
     version: int
-
-    @classmethod
-    def of(cls, m: MeasureDefinition) -> "MeasureOut":
-        return cls(
-            id=m.id,
-            name=m.name,
-            description=m.description,
-            trust_id=m.trust_id,
-            school_id=m.school_id,
-            year_group_at_leaving=m.year_group_at_leaving,
-            min_terms_on_programme=m.min_terms_on_programme,
-            programme_years=m.programme_years,
-            min_qualifications=m.min_qualifications,
-            min_level=m.min_level,
-            require_english_and_maths=m.require_english_and_maths,
-            excluding_id=m.excluding_id,
-            subgroups=list(m.subgroups),
-            version=m.version,
-        )
 
 
 class FigureOut(BaseModel):

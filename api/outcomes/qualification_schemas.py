@@ -3,16 +3,14 @@
 import datetime as dt
 import uuid
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
-from api.schemas import InputModel, reject_null
+from api.schemas import InputModel, ReadModel, reject_null
 from domain.outcomes.qualification import (
     EntryStatus,
-    QualificationEntry,
     QualificationKind,
     QualificationLevel,
 )
-from domain.outcomes.qualification_service import PassRate, PassRateReport
 
 #: What GraphQL names this module's types after (api.graphql.shapes).
 GRAPHQL_TOPIC = "qualifications"
@@ -48,7 +46,7 @@ class QualificationPatch(InputModel):
         return reject_null(value)
 
 
-class QualificationOut(BaseModel):
+class QualificationOut(ReadModel):
     id: uuid.UUID
     school_id: uuid.UUID
     pupil_id: uuid.UUID
@@ -63,26 +61,8 @@ class QualificationOut(BaseModel):
     passed: bool = Field(description="completed with a result that is not a fail")
     version: int
 
-    @classmethod
-    def of(cls, q: QualificationEntry) -> "QualificationOut":
-        return cls(
-            id=q.id,
-            school_id=q.school_id,
-            pupil_id=q.pupil_id,
-            awarding_body=q.awarding_body,
-            title=q.title,
-            subject=q.subject,
-            level=q.level,
-            kind=q.kind,
-            status=q.status,
-            result=q.result,
-            awarded_on=q.awarded_on,
-            passed=q.passed,
-            version=q.version,
-        )
 
-
-class PassRateOut(BaseModel):
+class PassRateOut(ReadModel):
     value: str | None = Field(description="the group's value (level, subject...); null overall")
     completed: int | None
     passed: int | None
@@ -90,31 +70,10 @@ class PassRateOut(BaseModel):
     pass_rate: float | None = Field(description="passed / completed, %")
     suppressed: bool
 
-    @classmethod
-    def of(cls, r: PassRate) -> "PassRateOut":
-        return cls(
-            value=r.value,
-            completed=r.completed,
-            passed=r.passed,
-            pupils=r.pupils,
-            pass_rate=r.pass_rate,
-            suppressed=r.suppressed,
-        )
 
-
-class PassRatesOut(BaseModel):
+class PassRatesOut(ReadModel):
     school_ids: list[uuid.UUID]
     academic_year: str | None
     group_by: str | None
     overall: PassRateOut
     groups: list[PassRateOut]
-
-    @classmethod
-    def of(cls, r: PassRateReport) -> "PassRatesOut":
-        return cls(
-            school_ids=r.school_ids,
-            academic_year=r.academic_year,
-            group_by=r.group_by,
-            overall=PassRateOut.of(r.overall),
-            groups=[PassRateOut.of(g) for g in r.groups],
-        )

@@ -3,10 +3,9 @@
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
-from api.schemas import InputModel, reject_null
-from domain.privacy.pupil_view import PupilView
+from api.schemas import InputModel, ReadModel, reject_null
 from domain.pupils.pupil import Characteristic, CharacteristicKind, Enrolment, Gender, Registration
 
 
@@ -75,7 +74,7 @@ class PupilPatch(InputModel):
         return reject_null(value)
 
 
-class CharacteristicOut(BaseModel):
+class CharacteristicOut(ReadModel):
     kind: CharacteristicKind
     start_on: date
     end_on: date | None
@@ -83,13 +82,13 @@ class CharacteristicOut(BaseModel):
     rank: int | None
 
 
-class EnrolmentOut(BaseModel):
+class EnrolmentOut(ReadModel):
     joined_on: date
     left_on: date | None
     registration: Registration
 
 
-class PupilOut(BaseModel):
+class PupilOut(ReadModel):
     id: uuid.UUID
     school_id: uuid.UUID
     forename: str | None = Field(description="null for pseudonymised callers")
@@ -107,31 +106,3 @@ class PupilOut(BaseModel):
     enrolments: list[EnrolmentOut]
     version: int
     deleted_at: datetime | None
-
-    @classmethod
-    def of(cls, p: PupilView) -> "PupilOut":
-        return cls(
-            id=p.id,
-            school_id=p.school_id,
-            forename=p.forename,
-            surname=p.surname,
-            date_of_birth=p.date_of_birth,
-            upn=p.upn,
-            mis_id=p.mis_id,
-            pseudonym=p.pseudonym,
-            gender=p.gender,
-            year_group=p.year_group,
-            pathway=p.pathway,
-            characteristics=[
-                CharacteristicOut(
-                    kind=c.kind, start_on=c.start_on, end_on=c.end_on, value=c.value, rank=c.rank
-                )
-                for c in p.characteristics
-            ],
-            enrolments=[
-                EnrolmentOut(joined_on=e.joined_on, left_on=e.left_on, registration=e.registration)
-                for e in p.enrolments
-            ],
-            version=p.version,
-            deleted_at=p.deleted_at,
-        )

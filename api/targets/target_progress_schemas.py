@@ -5,12 +5,12 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
+from api.schemas import ReadModel
 from domain.targets.target import TargetStatus
 from domain.targets.target_progress import (
     RateSource,
     TargetProgress,
     TrackedStep,
-    TrackingRules,
     TrackStatus,
 )
 
@@ -122,13 +122,9 @@ class StatusCountsOut(BaseModel):
         return cls(**{s.value: n for s, n in counts.items()}, total=sum(counts.values()))
 
 
-class RulesOut(BaseModel):
+class RulesOut(ReadModel):
     far_behind_ratio: float
     min_elapsed_fraction: float
-
-    @classmethod
-    def of(cls, r: TrackingRules) -> "RulesOut":
-        return cls(far_behind_ratio=r.far_behind_ratio, min_elapsed_fraction=r.min_elapsed_fraction)
 
 
 class TargetProgressPageOut(BaseModel):

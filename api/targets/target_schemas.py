@@ -3,17 +3,13 @@
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
-from api.schemas import InputModel, reject_null
+from api.schemas import InputModel, ReadModel, YearLabel, reject_null
 from domain.targets.target import (
-    OutcomeEvaluation,
     OutcomeRating,
     OutcomeSource,
     OutcomeStatus,
-    OutcomeTarget,
-    Target,
-    TargetRevision,
     TargetStatus,
     Term,
 )
@@ -42,7 +38,7 @@ class TargetRevisionIn(InputModel):
     )
 
 
-class TargetRevisionOut(BaseModel):
+class TargetRevisionOut(ReadModel):
     target_id: uuid.UUID
     changed_at: datetime
     changed_by: str
@@ -50,24 +46,13 @@ class TargetRevisionOut(BaseModel):
     step_id: uuid.UUID
     reason: str
 
-    @classmethod
-    def of(cls, r: TargetRevision) -> "TargetRevisionOut":
-        return cls(
-            target_id=r.target_id,
-            changed_at=r.changed_at,
-            changed_by=r.changed_by,
-            status=r.status,
-            step_id=r.step_id,
-            reason=r.reason,
-        )
 
-
-class TargetOut(BaseModel):
+class TargetOut(ReadModel):
     id: uuid.UUID
     school_id: uuid.UUID
     pupil_id: uuid.UUID
     strand_id: uuid.UUID
-    academic_year: str
+    academic_year: YearLabel
     step_id: uuid.UUID
     set_on: date
     set_by: str
@@ -75,23 +60,6 @@ class TargetOut(BaseModel):
     status: TargetStatus
     supersedes_id: uuid.UUID | None
     version: int
-
-    @classmethod
-    def of(cls, t: Target) -> "TargetOut":
-        return cls(
-            id=t.id,
-            school_id=t.school_id,
-            pupil_id=t.pupil_id,
-            strand_id=t.strand_id,
-            academic_year=t.academic_year.label,
-            step_id=t.step_id,
-            set_on=t.set_on,
-            set_by=t.set_by,
-            rationale=t.rationale,
-            status=t.status,
-            supersedes_id=t.supersedes_id,
-            version=t.version,
-        )
 
 
 class OutcomeTargetIn(InputModel):
@@ -125,29 +93,17 @@ class EvaluationIn(InputModel):
     evaluated_on: date | None = None
 
 
-class EvaluationOut(BaseModel):
+class EvaluationOut(ReadModel):
     id: uuid.UUID
-    academic_year: str
+    academic_year: YearLabel
     term: Term
     rating: OutcomeRating
     evaluated_on: date
     evaluated_by: str
     note: str
 
-    @classmethod
-    def of(cls, e: OutcomeEvaluation) -> "EvaluationOut":
-        return cls(
-            id=e.id,
-            academic_year=e.academic_year.label,
-            term=e.term,
-            rating=e.rating,
-            evaluated_on=e.evaluated_on,
-            evaluated_by=e.evaluated_by,
-            note=e.note,
-        )
 
-
-class OutcomeTargetOut(BaseModel):
+class OutcomeTargetOut(ReadModel):
     id: uuid.UUID
     school_id: uuid.UUID
     pupil_id: uuid.UUID
@@ -159,19 +115,3 @@ class OutcomeTargetOut(BaseModel):
     status: OutcomeStatus
     evaluations: list[EvaluationOut]
     version: int
-
-    @classmethod
-    def of(cls, o: OutcomeTarget) -> "OutcomeTargetOut":
-        return cls(
-            id=o.id,
-            school_id=o.school_id,
-            pupil_id=o.pupil_id,
-            source=o.source,
-            area=o.area,
-            text=o.text,
-            set_on=o.set_on,
-            due_on=o.due_on,
-            status=o.status,
-            evaluations=[EvaluationOut.of(e) for e in o.evaluations],
-            version=o.version,
-        )

@@ -93,3 +93,16 @@ class DataQualityQueries(Protocol):
         strand_id: uuid.UUID | None,
         limit: int,
     ) -> tuple[list[MissingJudgement], dict[uuid.UUID | None, int]]: ...
+
+
+class AnalyticsRepositories(Protocol):
+    """What the unit of work offers of the analytics feature (domain.unit_of_work)."""
+
+    @property
+    def progress_models(self) -> ProgressModelRepository: ...
+
+    @property
+    def progress(self) -> ProgressQueries: ...
+
+    @property
+    def quality(self) -> DataQualityQueries: ...

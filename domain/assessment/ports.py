@@ -88,3 +88,16 @@ class JudgementRepository(Protocol):
     async def pages_for_pupils(
         self, pupil_ids: Sequence[uuid.UUID], filter: JudgementFilter, page: PageRequest
     ) -> dict[uuid.UUID, Page[Judgement]]: ...
+
+
+class AssessmentRepositories(Protocol):
+    """What the unit of work offers of the assessment feature (domain.unit_of_work)."""
+
+    @property
+    def frameworks(self) -> FrameworkRepository: ...
+
+    @property
+    def modules(self) -> ModuleRepository: ...
+
+    @property
+    def judgements(self) -> JudgementRepository: ...

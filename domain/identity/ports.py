@@ -58,3 +58,16 @@ class PasswordHasher(Protocol):
 
     async def hash(self, password: str) -> str: ...
     async def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+class IdentityRepositories(Protocol):
+    """What the unit of work offers of the identity feature (domain.unit_of_work)."""
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def clients(self) -> ClientRepository: ...
+
+    @property
+    def sign_ins(self) -> SignInLedger: ...

@@ -99,3 +99,19 @@ class ChangeFeed(Protocol):
     async def latest(self) -> FeedPosition:
         """After the last commit so far: following from here gives only what comes next."""
         ...
+
+
+class IntegrationRepositories(Protocol):
+    """What the unit of work offers of the integration feature (domain.unit_of_work)."""
+
+    @property
+    def imports(self) -> ImportStore: ...
+
+    @property
+    def exports(self) -> ExportQueries: ...
+
+    @property
+    def audit(self) -> AuditTrail: ...
+
+    @property
+    def changes(self) -> ChangeFeed: ...

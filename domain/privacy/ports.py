@@ -40,3 +40,10 @@ class PupilRecords(Protocol):
     ) -> None:
         """One audit entry about the pupil, written as the transaction's actor."""
         ...
+
+
+class PrivacyRepositories(Protocol):
+    """What the unit of work offers of the privacy feature (domain.unit_of_work)."""
+
+    @property
+    def pupil_records(self) -> PupilRecords: ...

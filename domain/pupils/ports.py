@@ -38,3 +38,10 @@ class PupilRepository(Protocol):
     async def for_schools(
         self, school_ids: Sequence[uuid.UUID]
     ) -> dict[uuid.UUID, list[Pupil]]: ...
+
+
+class PupilsRepositories(Protocol):
+    """What the unit of work offers of the pupils feature (domain.unit_of_work)."""
+
+    @property
+    def pupils(self) -> PupilRepository: ...

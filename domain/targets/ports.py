@@ -63,3 +63,13 @@ class OutcomeTargetRepository(Protocol):
     async def matching(
         self, filter: OutcomeTargetFilter, page: PageRequest
     ) -> Page[OutcomeTarget]: ...
+
+
+class TargetsRepositories(Protocol):
+    """What the unit of work offers of the targets feature (domain.unit_of_work)."""
+
+    @property
+    def targets(self) -> TargetRepository: ...
+
+    @property
+    def outcomes(self) -> OutcomeTargetRepository: ...

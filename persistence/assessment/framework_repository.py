@@ -10,15 +10,8 @@ from sqlmodel import col, select
 from domain.assessment.framework import Framework, Step, Strand
 from domain.assessment.ports import FrameworkFilter
 from domain.kernel.paging import Page, PageRequest
+from persistence.assessment.mapping import FRAMEWORKS, STEPS, STRANDS, framework_from_rows
 from persistence.assessment.tables import FrameworkRow, JudgementRow, StepRow, StrandRow
-from persistence.mappers import (
-    framework_from_rows,
-    framework_values,
-    step_from_row,
-    step_values,
-    strand_from_row,
-    strand_values,
-)
 from persistence.organisation.tables import SchoolRow
 from persistence.repository import ScopedRepository, fetch_page, versioned_update
 from persistence.targets.tables import TargetRow
@@ -69,7 +62,7 @@ class SqlFrameworkRepository(ScopedRepository):
         return {sid: frameworks[fid] for sid, fid in pairs if fid in frameworks}
 
     async def add(self, framework: Framework) -> None:
-        await self.session.execute(insert(FrameworkRow).values(**framework_values(framework)))
+        await self.session.execute(insert(FrameworkRow).values(**FRAMEWORKS.values(framework)))
         await self._add_children(framework, framework.strands, framework.steps)
 
     async def _add_children(
@@ -77,11 +70,11 @@ class SqlFrameworkRepository(ScopedRepository):
     ) -> None:
         if strands:
             await self.session.execute(
-                insert(StrandRow), [strand_values(framework.id, s) for s in strands]
+                insert(StrandRow), [STRANDS.values(s, framework_id=framework.id) for s in strands]
             )
         if steps:
             await self.session.execute(
-                insert(StepRow), [step_values(framework.id, s) for s in steps]
+                insert(StepRow), [STEPS.values(s, framework_id=framework.id) for s in steps]
             )
 
     async def update(self, framework: Framework, previous_version: int) -> None:
@@ -91,7 +84,7 @@ class SqlFrameworkRepository(ScopedRepository):
             FrameworkRow,
             [col(FrameworkRow.id) == framework.id],
             previous_version,
-            framework_values(framework),
+            FRAMEWORKS.values(framework),
             "framework",
         )
         existing_strands = set(
@@ -153,7 +146,7 @@ class SqlFrameworkRepository(ScopedRepository):
             .join(FrameworkRow, col(FrameworkRow.id) == StepRow.framework_id)
             .where(col(StepRow.id).in_(step_ids), self._visible())
         )
-        return [step_from_row(r) for r in (await self.session.execute(stmt)).scalars()]
+        return [STEPS.entity(r) for r in (await self.session.execute(stmt)).scalars()]
 
     async def strands(self, strand_ids: Sequence[uuid.UUID]) -> list[Strand]:
         stmt = (
@@ -161,4 +154,4 @@ class SqlFrameworkRepository(ScopedRepository):
             .join(FrameworkRow, col(FrameworkRow.id) == StrandRow.framework_id)
             .where(col(StrandRow.id).in_(strand_ids), self._visible())
         )
-        return [strand_from_row(r) for r in (await self.session.execute(stmt)).scalars()]
+        return [STRANDS.entity(r) for r in (await self.session.execute(stmt)).scalars()]

@@ -11,13 +11,8 @@ from domain.assessment.judgement import Judgement, JudgementRevision
 from domain.assessment.ports import JudgementFilter
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
+from persistence.assessment.mapping import JUDGEMENT_REVISIONS, JUDGEMENTS
 from persistence.assessment.tables import JudgementRevisionRow, JudgementRow
-from persistence.mappers import (
-    judgement_from_row,
-    judgement_revision_from_row,
-    judgement_revision_values,
-    judgement_values,
-)
 from persistence.pupils.tables import PupilRow
 from persistence.repository import ScopedRepository, fetch_page, pages_per_parent, versioned_update
 
@@ -28,7 +23,7 @@ class SqlJudgementRepository(ScopedRepository):
             col(JudgementRow.id) == judgement_id, self.scope.schools(JudgementRow.school_id)
         )
         row = (await self.session.execute(stmt)).scalar_one_or_none()
-        return judgement_from_row(row) if row else None
+        return JUDGEMENTS.entity(row) if row else None
 
     async def find(
         self, pupil_id: uuid.UUID, strand_id: uuid.UUID, module_id: uuid.UUID
@@ -40,16 +35,16 @@ class SqlJudgementRepository(ScopedRepository):
             col(JudgementRow.module_id) == module_id,
         )
         row = (await self.session.execute(stmt)).scalar_one_or_none()
-        return judgement_from_row(row) if row else None
+        return JUDGEMENTS.entity(row) if row else None
 
     async def add(self, judgement: Judgement) -> None:
-        await self.session.execute(insert(JudgementRow).values(**judgement_values(judgement)))
+        await self.session.execute(insert(JudgementRow).values(**JUDGEMENTS.values(judgement)))
 
     async def add_many(self, judgements: Sequence[Judgement]) -> None:
         """One executemany for bulk loads; the caller has validated each judgement."""
         if judgements:
             await self.session.execute(
-                insert(JudgementRow), [judgement_values(j) for j in judgements]
+                insert(JudgementRow), [JUDGEMENTS.values(j) for j in judgements]
             )
 
     async def update(self, judgement: Judgement, previous_version: int) -> None:
@@ -61,7 +56,7 @@ class SqlJudgementRepository(ScopedRepository):
                 col(JudgementRow.id) == judgement.id,
             ],
             previous_version,
-            judgement_values(judgement),
+            JUDGEMENTS.values(judgement),
             "judgement",
         )
 
@@ -74,7 +69,7 @@ class SqlJudgementRepository(ScopedRepository):
         )
 
     async def add_revision(self, school_id: uuid.UUID, revision: JudgementRevision) -> None:
-        values = judgement_revision_values(school_id, new_id(), revision)
+        values = JUDGEMENT_REVISIONS.values(revision, school_id=school_id, id=new_id())
         await self.session.execute(insert(JudgementRevisionRow).values(**values))
 
     async def revisions(
@@ -91,7 +86,7 @@ class SqlJudgementRepository(ScopedRepository):
         )
         grouped: dict[uuid.UUID, list[JudgementRevision]] = {jid: [] for jid in judgement_ids}
         for row in (await self.session.execute(stmt)).scalars():
-            grouped[row.judgement_id].append(judgement_revision_from_row(row))
+            grouped[row.judgement_id].append(JUDGEMENT_REVISIONS.entity(row))
         return grouped
 
     async def matching(self, filter: JudgementFilter, page: PageRequest) -> Page[Judgement]:
@@ -116,7 +111,7 @@ class SqlJudgementRepository(ScopedRepository):
             if filter.pathway is not None:
                 stmt = stmt.where(PupilRow.pathway == filter.pathway)
         rows, after = await fetch_page(self.session, stmt, JudgementRow.id, page)
-        return Page([judgement_from_row(r) for r in rows], after)
+        return Page([JUDGEMENTS.entity(r) for r in rows], after)
 
     async def for_pupils(
         self, pupil_ids: Sequence[uuid.UUID], module_id: uuid.UUID | None = None
@@ -132,7 +127,7 @@ class SqlJudgementRepository(ScopedRepository):
                 stmt.order_by(col(JudgementRow.assessed_on), col(JudgementRow.id))
             )
         ).scalars():
-            grouped[row.pupil_id].append(judgement_from_row(row))
+            grouped[row.pupil_id].append(JUDGEMENTS.entity(row))
         return {pid: grouped.get(pid, []) for pid in pupil_ids}
 
     async def pages_for_pupils(
@@ -151,6 +146,6 @@ class SqlJudgementRepository(ScopedRepository):
             self.session, JudgementRow, where, JudgementRow.pupil_id, pupil_ids, page
         )
         return {
-            pupil_id: Page([judgement_from_row(r) for r in rows], after)
+            pupil_id: Page([JUDGEMENTS.entity(r) for r in rows], after)
             for pupil_id, (rows, after) in pages.items()
         }

@@ -9,8 +9,8 @@ from sqlmodel import col, select
 from domain.assessment.ports import ModuleFilter
 from domain.kernel.calendar import Module
 from domain.kernel.paging import Page, PageRequest
+from persistence.assessment.mapping import MODULES
 from persistence.assessment.tables import JudgementRow, ModuleRow
-from persistence.mappers import module_from_row, module_values
 from persistence.repository import ScopedRepository, fetch_page, versioned_update
 
 
@@ -23,10 +23,10 @@ class SqlModuleRepository(ScopedRepository):
         stmt = select(ModuleRow).where(
             col(ModuleRow.id).in_(ids), self.scope.schools(ModuleRow.school_id)
         )
-        return [module_from_row(r) for r in (await self.session.execute(stmt)).scalars()]
+        return [MODULES.entity(r) for r in (await self.session.execute(stmt)).scalars()]
 
     async def add(self, module: Module) -> None:
-        await self.session.execute(insert(ModuleRow).values(**module_values(module)))
+        await self.session.execute(insert(ModuleRow).values(**MODULES.values(module)))
 
     async def update(self, module: Module, previous_version: int) -> None:
         await versioned_update(
@@ -34,7 +34,7 @@ class SqlModuleRepository(ScopedRepository):
             ModuleRow,
             [col(ModuleRow.school_id) == module.school_id, col(ModuleRow.id) == module.id],
             previous_version,
-            module_values(module),
+            MODULES.values(module),
             "module",
         )
 
@@ -56,4 +56,4 @@ class SqlModuleRepository(ScopedRepository):
         if filter.academic_year is not None:
             stmt = stmt.where(ModuleRow.academic_year == filter.academic_year.label)
         rows, after = await fetch_page(self.session, stmt, ModuleRow.id, page)
-        return Page([module_from_row(r) for r in rows], after)
+        return Page([MODULES.entity(r) for r in rows], after)

@@ -8,23 +8,23 @@ from sqlmodel import col, select
 from domain.identity.identity import IntegrationClient, User
 from domain.kernel.paging import Page, PageRequest
 from persistence.identity.account_notices import announce
+from persistence.identity.mapping import CLIENTS, USERS
 from persistence.identity.tables import IntegrationClientRow, UserRow
-from persistence.mappers import client_from_row, client_values, user_from_row, user_values
 from persistence.repository import ScopedRepository, fetch_page, versioned_update
 
 
 class SqlUserRepository(ScopedRepository):
     async def get(self, user_id: uuid.UUID) -> User | None:
         row = await self.session.get(UserRow, user_id)
-        return user_from_row(row) if row else None
+        return USERS.entity(row) if row else None
 
     async def by_email(self, email: str) -> User | None:
         stmt = select(UserRow).where(UserRow.email == email.strip().lower())
         row = (await self.session.execute(stmt)).scalar_one_or_none()
-        return user_from_row(row) if row else None
+        return USERS.entity(row) if row else None
 
     async def add(self, user: User) -> None:
-        await self.session.execute(insert(UserRow).values(**user_values(user)))
+        await self.session.execute(insert(UserRow).values(**USERS.values(user)))
 
     async def update(self, user: User, previous_version: int) -> None:
         await versioned_update(
@@ -32,7 +32,7 @@ class SqlUserRepository(ScopedRepository):
             UserRow,
             [col(UserRow.id) == user.id],
             previous_version,
-            user_values(user),
+            USERS.values(user),
             "user",
         )
         await announce(self.session, "user", str(user.id))
@@ -49,17 +49,17 @@ class SqlUserRepository(ScopedRepository):
                 visible.append(col(UserRow.trust_id) == trust_id)
             stmt = stmt.where(or_(*visible))
         rows, after = await fetch_page(self.session, stmt, UserRow.id, page)
-        return Page([user_from_row(r) for r in rows], after)
+        return Page([USERS.entity(r) for r in rows], after)
 
 
 class SqlClientRepository(ScopedRepository):
     async def by_client_id(self, client_id: str) -> IntegrationClient | None:
         stmt = select(IntegrationClientRow).where(IntegrationClientRow.client_id == client_id)
         row = (await self.session.execute(stmt)).scalar_one_or_none()
-        return client_from_row(row) if row else None
+        return CLIENTS.entity(row) if row else None
 
     async def add(self, client: IntegrationClient) -> None:
-        await self.session.execute(insert(IntegrationClientRow).values(**client_values(client)))
+        await self.session.execute(insert(IntegrationClientRow).values(**CLIENTS.values(client)))
 
     async def mark_used(self, client: IntegrationClient) -> None:
         await self.session.execute(
@@ -70,7 +70,7 @@ class SqlClientRepository(ScopedRepository):
 
     async def get(self, client_key: uuid.UUID) -> IntegrationClient | None:
         row = await self.session.get(IntegrationClientRow, client_key)
-        return client_from_row(row) if row else None
+        return CLIENTS.entity(row) if row else None
 
     async def matching(
         self, school_ids: frozenset[uuid.UUID] | None, trust_id: uuid.UUID | None, page: PageRequest
@@ -88,7 +88,7 @@ class SqlClientRepository(ScopedRepository):
                 visible.append(col(IntegrationClientRow.trust_id) == trust_id)
             stmt = stmt.where(or_(*visible))
         rows, after = await fetch_page(self.session, stmt, IntegrationClientRow.id, page)
-        return Page([client_from_row(r) for r in rows], after)
+        return Page([CLIENTS.entity(r) for r in rows], after)
 
     async def revoke(self, client: IntegrationClient) -> None:
         """Stamp the revocation once; a second revoke keeps the first time."""

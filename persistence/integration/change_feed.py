@@ -31,18 +31,14 @@ from domain.integration.changes import (
     ChangeQuery,
     FeedPosition,
 )
+from persistence.assessment.mapping import JUDGEMENTS
 from persistence.assessment.tables import JudgementRow
-from persistence.mappers import (
-    destination_from_row,
-    judgement_from_row,
-    mark_from_row,
-    qualification_from_row,
-    target_from_rows,
-)
 from persistence.organisation.tables import SchoolRow
+from persistence.outcomes.mapping import DESTINATIONS, MARKS, QUALIFICATIONS
 from persistence.outcomes.tables import AttendanceMarkRow, DestinationRow, QualificationEntryRow
 from persistence.pupils.pupil_repository import SqlPupilRepository
 from persistence.repository import ScopedRepository
+from persistence.targets.mapping import target_from_rows
 from persistence.targets.tables import TargetRevisionRow, TargetRow
 
 #: commit-school probes per window (each a descent of two small indexes per resource)
@@ -236,7 +232,7 @@ class SqlChangeFeed(ScopedRepository):
                 stmt = select(JudgementRow).where(
                     col(JudgementRow.school_id).in_(schools), col(JudgementRow.id).in_(ids)
                 )
-                return [judgement_from_row(r) for r in (await session.execute(stmt)).scalars()]
+                return [JUDGEMENTS.entity(r) for r in (await session.execute(stmt)).scalars()]
             case ChangedResource.TARGETS:
                 return await self._targets(schools, ids)
             case ChangedResource.ATTENDANCE:
@@ -244,20 +240,20 @@ class SqlChangeFeed(ScopedRepository):
                     col(AttendanceMarkRow.school_id).in_(schools),
                     col(AttendanceMarkRow.id).in_(ids),
                 )
-                return [mark_from_row(r) for r in (await session.execute(marks)).scalars()]
+                return [MARKS.entity(r) for r in (await session.execute(marks)).scalars()]
             case ChangedResource.QUALIFICATIONS:
                 entries = select(QualificationEntryRow).where(
                     col(QualificationEntryRow.school_id).in_(schools),
                     col(QualificationEntryRow.id).in_(ids),
                 )
                 return [
-                    qualification_from_row(r) for r in (await session.execute(entries)).scalars()
+                    QUALIFICATIONS.entity(r) for r in (await session.execute(entries)).scalars()
                 ]
             case ChangedResource.DESTINATIONS:
                 leavers = select(DestinationRow).where(
                     col(DestinationRow.school_id).in_(schools), col(DestinationRow.id).in_(ids)
                 )
-                return [destination_from_row(r) for r in (await session.execute(leavers)).scalars()]
+                return [DESTINATIONS.entity(r) for r in (await session.execute(leavers)).scalars()]
 
     async def _targets(self, schools: list[uuid.UUID], ids: list[uuid.UUID]) -> list[Changed]:
         rows = (

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from domain.kernel.paging import Page, PageRequest
 from domain.organisation.organisation import School, Trust
 from domain.organisation.ports import SchoolFilter
-from persistence.mappers import school_from_row, school_values, trust_from_row, trust_values
+from persistence.organisation.mapping import SCHOOLS, TRUSTS
 from persistence.organisation.tables import SchoolRow, TrustRow
 from persistence.repository import ScopedRepository, fetch_page, versioned_update
 
@@ -18,10 +18,10 @@ class SqlTrustRepository(ScopedRepository):
     async def get(self, trust_id: uuid.UUID) -> Trust | None:
         stmt = select(TrustRow).where(TrustRow.id == trust_id, self.scope.trusts(TrustRow.id))
         row = (await self.session.execute(stmt)).scalar_one_or_none()
-        return trust_from_row(row) if row else None
+        return TRUSTS.entity(row) if row else None
 
     async def add(self, trust: Trust) -> None:
-        await self.session.execute(insert(TrustRow).values(**trust_values(trust)))
+        await self.session.execute(insert(TrustRow).values(**TRUSTS.values(trust)))
 
     async def update(self, trust: Trust, previous_version: int) -> None:
         await versioned_update(
@@ -29,28 +29,28 @@ class SqlTrustRepository(ScopedRepository):
             TrustRow,
             [col(TrustRow.id) == trust.id],
             previous_version,
-            trust_values(trust),
+            TRUSTS.values(trust),
             "trust",
         )
 
     async def matching(self, page: PageRequest) -> Page[Trust]:
         stmt = select(TrustRow).where(self.scope.trusts(TrustRow.id))
         rows, after = await fetch_page(self.session, stmt, TrustRow.id, page)
-        return Page([trust_from_row(r) for r in rows], after)
+        return Page([TRUSTS.entity(r) for r in rows], after)
 
 
 class SqlSchoolRepository(ScopedRepository):
     async def get(self, school_id: uuid.UUID) -> School | None:
         stmt = select(SchoolRow).where(SchoolRow.id == school_id, self.scope.schools(SchoolRow.id))
         row = (await self.session.execute(stmt)).scalar_one_or_none()
-        return school_from_row(row) if row else None
+        return SCHOOLS.entity(row) if row else None
 
     async def get_many(self, ids: Sequence[uuid.UUID]) -> list[School]:
         stmt = select(SchoolRow).where(col(SchoolRow.id).in_(ids), self.scope.schools(SchoolRow.id))
-        return [school_from_row(r) for r in (await self.session.execute(stmt)).scalars()]
+        return [SCHOOLS.entity(r) for r in (await self.session.execute(stmt)).scalars()]
 
     async def add(self, school: School) -> None:
-        await self.session.execute(insert(SchoolRow).values(**school_values(school)))
+        await self.session.execute(insert(SchoolRow).values(**SCHOOLS.values(school)))
 
     async def update(self, school: School, previous_version: int) -> None:
         await versioned_update(
@@ -58,7 +58,7 @@ class SqlSchoolRepository(ScopedRepository):
             SchoolRow,
             [col(SchoolRow.id) == school.id],
             previous_version,
-            school_values(school),
+            SCHOOLS.values(school),
             "school",
         )
 
@@ -67,7 +67,7 @@ class SqlSchoolRepository(ScopedRepository):
         if filter.trust_id is not None:
             stmt = stmt.where(SchoolRow.trust_id == filter.trust_id)
         rows, after = await fetch_page(self.session, stmt, SchoolRow.id, page)
-        return Page([school_from_row(r) for r in rows], after)
+        return Page([SCHOOLS.entity(r) for r in rows], after)
 
     async def ids_of_trust(self, trust_id: uuid.UUID) -> frozenset[uuid.UUID]:
         stmt = select(col(SchoolRow.id)).where(

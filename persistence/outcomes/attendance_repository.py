@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from domain.kernel.paging import Page, PageRequest
 from domain.outcomes.attendance import AttendanceMark, MarksWritten
 from domain.outcomes.ports import AttendanceFilter
-from persistence.mappers import mark_from_row
+from persistence.outcomes.mapping import MARKS
 from persistence.outcomes.tables import AttendanceMarkRow
 from persistence.repository import ScopedRepository, fetch_page
 
@@ -55,4 +55,4 @@ class SqlAttendanceRepository(ScopedRepository):
         if filter.date_to is not None:
             stmt = stmt.where(col(AttendanceMarkRow.session_date) <= filter.date_to)
         rows, after = await fetch_page(self.session, stmt, AttendanceMarkRow.id, page)
-        return Page([mark_from_row(r) for r in rows], after)
+        return Page([MARKS.entity(r) for r in rows], after)

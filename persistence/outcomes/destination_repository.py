@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from domain.kernel.paging import Page, PageRequest
 from domain.outcomes.destination import Destination
 from domain.outcomes.ports import DestinationFilter
-from persistence.mappers import destination_from_row, destination_values
+from persistence.outcomes.mapping import DESTINATIONS
 from persistence.outcomes.tables import DestinationRow
 from persistence.repository import ScopedRepository, fetch_page, versioned_update
 
@@ -19,10 +19,12 @@ class SqlDestinationRepository(ScopedRepository):
             col(DestinationRow.id) == destination_id, self.scope.schools(DestinationRow.school_id)
         )
         row = (await self.session.execute(stmt)).scalar_one_or_none()
-        return destination_from_row(row) if row else None
+        return DESTINATIONS.entity(row) if row else None
 
     async def add(self, destination: Destination) -> None:
-        await self.session.execute(insert(DestinationRow).values(**destination_values(destination)))
+        await self.session.execute(
+            insert(DestinationRow).values(**DESTINATIONS.values(destination))
+        )
 
     async def update(self, destination: Destination, previous_version: int) -> None:
         await versioned_update(
@@ -33,7 +35,7 @@ class SqlDestinationRepository(ScopedRepository):
                 col(DestinationRow.id) == destination.id,
             ],
             previous_version,
-            destination_values(destination),
+            DESTINATIONS.values(destination),
             "destination",
         )
 
@@ -60,4 +62,4 @@ class SqlDestinationRepository(ScopedRepository):
         if filter.left_to is not None:
             stmt = stmt.where(DestinationRow.left_on <= filter.left_to)
         rows, after = await fetch_page(self.session, stmt, DestinationRow.id, page)
-        return Page([destination_from_row(r) for r in rows], after)
+        return Page([DESTINATIONS.entity(r) for r in rows], after)

@@ -8,8 +8,8 @@ from sqlmodel import col, select
 from domain.kernel.paging import Page, PageRequest
 from domain.outcomes.measure import MeasureDefinition
 from domain.outcomes.ports import MeasureFilter
-from persistence.mappers import measure_from_row, measure_values
 from persistence.organisation.tables import SchoolRow
+from persistence.outcomes.mapping import MEASURES
 from persistence.outcomes.tables import MeasureDefinitionRow
 from persistence.repository import ScopedRepository, fetch_page
 
@@ -26,10 +26,10 @@ class SqlMeasureRepository(ScopedRepository):
             col(MeasureDefinitionRow.id) == measure_id, self._visible()
         )
         row = (await self.session.execute(stmt)).scalar_one_or_none()
-        return measure_from_row(row) if row else None
+        return MEASURES.entity(row) if row else None
 
     async def add(self, measure: MeasureDefinition) -> None:
-        await self.session.execute(insert(MeasureDefinitionRow).values(**measure_values(measure)))
+        await self.session.execute(insert(MeasureDefinitionRow).values(**MEASURES.values(measure)))
 
     async def matching(self, filter: MeasureFilter, page: PageRequest) -> Page[MeasureDefinition]:
         row = MeasureDefinitionRow
@@ -46,4 +46,4 @@ class SqlMeasureRepository(ScopedRepository):
         if filter.trust_id is not None:
             stmt = stmt.where(col(row.trust_id) == filter.trust_id)
         rows, after = await fetch_page(self.session, stmt, row.id, page)
-        return Page([measure_from_row(r) for r in rows], after)
+        return Page([MEASURES.entity(r) for r in rows], after)

@@ -8,7 +8,7 @@ from sqlmodel import col, select
 from domain.kernel.paging import Page, PageRequest
 from domain.outcomes.ports import QualificationFilter
 from domain.outcomes.qualification import QualificationEntry
-from persistence.mappers import qualification_from_row, qualification_values
+from persistence.outcomes.mapping import QUALIFICATIONS
 from persistence.outcomes.tables import QualificationEntryRow
 from persistence.repository import ScopedRepository, fetch_page, versioned_update
 
@@ -20,11 +20,11 @@ class SqlQualificationRepository(ScopedRepository):
             self.scope.schools(QualificationEntryRow.school_id),
         )
         row = (await self.session.execute(stmt)).scalar_one_or_none()
-        return qualification_from_row(row) if row else None
+        return QUALIFICATIONS.entity(row) if row else None
 
     async def add(self, entry: QualificationEntry) -> None:
         await self.session.execute(
-            insert(QualificationEntryRow).values(**qualification_values(entry))
+            insert(QualificationEntryRow).values(**QUALIFICATIONS.values(entry))
         )
 
     async def update(self, entry: QualificationEntry, previous_version: int) -> None:
@@ -36,7 +36,7 @@ class SqlQualificationRepository(ScopedRepository):
                 col(QualificationEntryRow.id) == entry.id,
             ],
             previous_version,
-            qualification_values(entry),
+            QUALIFICATIONS.values(entry),
             "qualification",
         )
 
@@ -64,4 +64,4 @@ class SqlQualificationRepository(ScopedRepository):
         if filter.kind is not None:
             stmt = stmt.where(col(row.kind) == filter.kind.value)
         rows, after = await fetch_page(self.session, stmt, row.id, page)
-        return Page([qualification_from_row(r) for r in rows], after)
+        return Page([QUALIFICATIONS.entity(r) for r in rows], after)

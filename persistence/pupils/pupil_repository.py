@@ -10,12 +10,7 @@ from sqlmodel import col, select
 from domain.kernel.paging import Page, PageRequest
 from domain.pupils.ports import PupilFilter
 from domain.pupils.pupil import Pupil
-from persistence.mappers import (
-    characteristic_values,
-    enrolment_values,
-    pupil_from_rows,
-    pupil_values,
-)
+from persistence.pupils.mapping import PUPILS, child_values, pupil_from_rows
 from persistence.pupils.tables import CharacteristicRow, EnrolmentRow, PupilRow
 from persistence.repository import ScopedRepository, fetch_page, versioned_update
 
@@ -77,7 +72,7 @@ class SqlPupilRepository(ScopedRepository):
         return grouped
 
     async def add(self, pupil: Pupil) -> None:
-        await self.session.execute(insert(PupilRow).values(**pupil_values(pupil)))
+        await self.session.execute(insert(PupilRow).values(**PUPILS.values(pupil)))
         await self._write_children(pupil)
 
     async def update(self, pupil: Pupil, previous_version: int) -> None:
@@ -86,7 +81,7 @@ class SqlPupilRepository(ScopedRepository):
             PupilRow,
             [col(PupilRow.school_id) == pupil.school_id, col(PupilRow.id) == pupil.id],
             previous_version,
-            pupil_values(pupil),
+            PUPILS.values(pupil),
             "pupil",
         )
         for table in (CharacteristicRow, EnrolmentRow):
@@ -98,10 +93,11 @@ class SqlPupilRepository(ScopedRepository):
         await self._write_children(pupil)
 
     async def _write_children(self, pupil: Pupil) -> None:
-        if rows := characteristic_values(pupil):
-            await self.session.execute(insert(CharacteristicRow), rows)
-        if rows := enrolment_values(pupil):
-            await self.session.execute(insert(EnrolmentRow), rows)
+        characteristics, enrolments = child_values(pupil)
+        if characteristics:
+            await self.session.execute(insert(CharacteristicRow), characteristics)
+        if enrolments:
+            await self.session.execute(insert(EnrolmentRow), enrolments)
 
     async def matching(self, filter: PupilFilter, page: PageRequest) -> Page[Pupil]:
         stmt = select(PupilRow).where(*self._visible(filter.include_deleted))

@@ -18,15 +18,15 @@ from domain.targets.target import (
     TargetRevision,
     chain_of,
 )
-from persistence.mappers import (
-    evaluation_values,
-    outcome_from_rows,
-    outcome_values,
-    target_from_rows,
-    target_revision_values,
-    target_values,
-)
 from persistence.repository import ScopedRepository, fetch_page, pages_per_parent, versioned_update
+from persistence.targets.mapping import (
+    EVALUATIONS,
+    OUTCOME_TARGETS,
+    TARGET_REVISIONS,
+    TARGETS,
+    outcome_from_rows,
+    target_from_rows,
+)
 from persistence.targets.tables import (
     OutcomeEvaluationRow,
     OutcomeTargetRow,
@@ -70,7 +70,7 @@ class SqlTargetRepository(ScopedRepository):
         return found[0] if found else None
 
     async def add(self, target: Target) -> None:
-        await self.session.execute(insert(TargetRow).values(**target_values(target)))
+        await self.session.execute(insert(TargetRow).values(**TARGETS.values(target)))
 
     async def update(self, target: Target, previous_version: int) -> None:
         await versioned_update(
@@ -78,12 +78,12 @@ class SqlTargetRepository(ScopedRepository):
             TargetRow,
             [col(TargetRow.school_id) == target.school_id, col(TargetRow.id) == target.id],
             previous_version,
-            target_values(target),
+            TARGETS.values(target),
             "target",
         )
 
     async def add_revision(self, school_id: uuid.UUID, revision: TargetRevision) -> None:
-        values = target_revision_values(school_id, new_id(), revision)
+        values = TARGET_REVISIONS.values(revision, school_id=school_id, id=new_id())
         await self.session.execute(insert(TargetRevisionRow).values(**values))
 
     async def chains(self, target_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Target]]:
@@ -187,7 +187,9 @@ class SqlOutcomeTargetRepository(ScopedRepository):
         return found[0] if found else None
 
     async def add(self, outcome: OutcomeTarget) -> None:
-        await self.session.execute(insert(OutcomeTargetRow).values(**outcome_values(outcome)))
+        await self.session.execute(
+            insert(OutcomeTargetRow).values(**OUTCOME_TARGETS.values(outcome))
+        )
 
     async def update(self, outcome: OutcomeTarget, previous_version: int) -> None:
         await versioned_update(
@@ -198,13 +200,15 @@ class SqlOutcomeTargetRepository(ScopedRepository):
                 col(OutcomeTargetRow.id) == outcome.id,
             ],
             previous_version,
-            outcome_values(outcome),
+            OUTCOME_TARGETS.values(outcome),
             "outcome target",
         )
 
     async def add_evaluation(self, outcome: OutcomeTarget, evaluation: OutcomeEvaluation) -> None:
         await self.session.execute(
-            insert(OutcomeEvaluationRow).values(**evaluation_values(outcome, evaluation))
+            insert(OutcomeEvaluationRow).values(
+                **EVALUATIONS.values(evaluation, school_id=outcome.school_id, outcome_id=outcome.id)
+            )
         )
 
     async def matching(self, filter: OutcomeTargetFilter, page: PageRequest) -> Page[OutcomeTarget]:
