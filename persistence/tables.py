@@ -4,7 +4,7 @@ Tenant tables carry `school_id` first in every primary key, unique constraint
 and foreign key, so a row can only ever point at rows of its own school and
 the schema can be distributed by school with Citus. Organisation and identity
 tables (trusts, schools, frameworks, strands, steps, users, clients) are small
-reference tables: see REFERENCE_TABLES and docs in README.
+reference tables: see REFERENCE_TABLES and docs/scaling.md.
 
 Each feature keeps its tables in its own `tables` module; importing this one
 imports them all, so `metadata` is complete (Alembic and the tests read it).

@@ -17,7 +17,7 @@ from domain.integration.imports import ImportMode
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 
-#: per resource: a CSV and an NDJSON example of its rows (README: "Imports")
+#: per resource: a CSV and an NDJSON example of its rows (docs/imports.md)
 _EXAMPLES: dict[str, tuple[str, str]] = {
     "judgements": (
         "UPN,Strand,Academic Year,Module,Step,Date\nA123456789012,READ,2024/25,3,Dev+,2025-02-07\n",

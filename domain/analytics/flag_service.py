@@ -9,6 +9,7 @@ appear by id only: trust analysts see pupils pseudonymised, so no name travels h
 import itertools
 import uuid
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from domain.analytics.flags import (
     Flag,
@@ -20,14 +21,24 @@ from domain.analytics.flags import (
     Verdict,
     verdicts,
 )
+from domain.analytics.ports import HasProgress, HasQuality
 from domain.analytics.progress import AssessmentPoint
 from domain.analytics.progress_service import analysis_schools, latest_point
+from domain.assessment.ports import HasFrameworks, HasModules
 from domain.kernel.access import Permission, Principal
 from domain.kernel.calendar import AcademicYear
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import InvariantViolation
 from domain.kernel.references import found
-from domain.unit_of_work import UnitOfWork
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools
+from domain.pupils.ports import HasPupils
+
+
+class FlagWork(
+    HasFrameworks, HasModules, HasProgress, HasPupils, HasQuality, HasSchools, Transaction, Protocol
+):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +97,7 @@ def _checked(point: AssessmentPoint | None, settings: FlagSettings) -> None:
         raise InvariantViolation(problems)
 
 
-async def _pool(uow: UnitOfWork, school_ids: list[uuid.UUID], pool: Pool) -> list[uuid.UUID]:
+async def _pool(uow: FlagWork, school_ids: list[uuid.UUID], pool: Pool) -> list[uuid.UUID]:
     """Schools whose pupils may be peers: the same ones, or every school the caller sees in
     their trusts (the unit of work is already narrowed to what the caller sees)."""
     if pool is Pool.SCHOOL:
@@ -112,7 +123,7 @@ def _by_pupil(checks: list[FlagCheck], settings: FlagSettings) -> list[PupilFlag
     ]
 
 
-async def flag_worklist(uow: UnitOfWork, actor: Principal, request: FlagRequest) -> FlagWorklist:
+async def flag_worklist(uow: FlagWork, actor: Principal, request: FlagRequest) -> FlagWorklist:
     """The SENCO work-list for one school, one trust or every school the caller sees."""
     _checked(request.point, request.settings)
     async with uow:
@@ -139,7 +150,7 @@ async def flag_worklist(uow: UnitOfWork, actor: Principal, request: FlagRequest)
 
 
 async def pupil_flags(
-    uow: UnitOfWork,
+    uow: FlagWork,
     actor: Principal,
     pupil_id: uuid.UUID,
     point: AssessmentPoint | None = None,

@@ -95,14 +95,22 @@ class DataQualityQueries(Protocol):
     ) -> tuple[list[MissingJudgement], dict[uuid.UUID | None, int]]: ...
 
 
-class AnalyticsRepositories(Protocol):
-    """What the unit of work offers of the analytics feature (domain.unit_of_work)."""
-
+class HasProgressModels(Protocol):
     @property
     def progress_models(self) -> ProgressModelRepository: ...
 
+
+class HasProgress(Protocol):
     @property
     def progress(self) -> ProgressQueries: ...
 
+
+class HasQuality(Protocol):
     @property
     def quality(self) -> DataQualityQueries: ...
+
+
+class AnalyticsRepositories(HasProgressModels, HasProgress, HasQuality, Protocol):
+    """What the unit of work offers of the analytics feature (domain.unit_of_work). A use case
+    asks only for what it uses (`Has...`), so an in-memory unit of work for its tests need
+    offer no more."""

@@ -3,9 +3,12 @@ version; the old one is kept for the results it made), read and list them."""
 
 import uuid
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
+from domain.analytics.ports import HasProgress, HasProgressModels
 from domain.analytics.progress import ModelKind, ProgressModel, RateRule, ReferenceCell, Thresholds
 from domain.assessment.framework import Framework
+from domain.assessment.ports import HasFrameworks
 from domain.kernel.access import Permission, Principal
 from domain.kernel.calendar import AcademicYear
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
@@ -13,8 +16,14 @@ from domain.kernel.errors import Conflict, InvariantViolation, invalid
 from domain.kernel.ids import new_id
 from domain.kernel.paging import PageRequest
 from domain.kernel.references import found
-from domain.organisation.ports import SchoolFilter
-from domain.unit_of_work import UnitOfWork
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools, SchoolFilter
+
+
+class ProgressModelWork(
+    HasFrameworks, HasProgress, HasProgressModels, HasSchools, Transaction, Protocol
+):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +78,7 @@ def _version(
     return model
 
 
-async def create_model(uow: UnitOfWork, actor: Principal, cmd: CreateModel) -> ProgressModel:
+async def create_model(uow: ProgressModelWork, actor: Principal, cmd: CreateModel) -> ProgressModel:
     """Version 1 of a new model; one active model per framework and pathway."""
     async with uow:
         framework = await uow.frameworks.get(cmd.framework_id)
@@ -93,7 +102,7 @@ async def create_model(uow: UnitOfWork, actor: Principal, cmd: CreateModel) -> P
 
 
 async def revise_model(
-    uow: UnitOfWork,
+    uow: ProgressModelWork,
     actor: Principal,
     model_id: uuid.UUID,
     spec: ModelSpec,
@@ -117,14 +126,14 @@ async def revise_model(
     return revised
 
 
-async def get_model(uow: UnitOfWork, actor: Principal, model_id: uuid.UUID) -> ProgressModel:
+async def get_model(uow: ProgressModelWork, actor: Principal, model_id: uuid.UUID) -> ProgressModel:
     actor.require(Permission.READ_ROSTER)
     async with uow:
         return found(await uow.progress_models.get(model_id), "progress model", model_id)
 
 
 async def list_models(
-    uow: UnitOfWork, actor: Principal, framework_id: uuid.UUID
+    uow: ProgressModelWork, actor: Principal, framework_id: uuid.UUID
 ) -> list[ProgressModel]:
     """Every version of every model of a framework, current and superseded."""
     actor.require(Permission.READ_ROSTER)
@@ -145,7 +154,7 @@ class RebuildReference:
 
 
 async def rebuild_reference(
-    uow: UnitOfWork, actor: Principal, cmd: RebuildReference, clock: Clock = SYSTEM_CLOCK
+    uow: ProgressModelWork, actor: Principal, cmd: RebuildReference, clock: Clock = SYSTEM_CLOCK
 ) -> tuple[ProgressModel, list[ReferenceCell]]:
     """Save the model's next version with freshly computed cells (the old version keeps its)."""
     years = cmd.academic_years or tuple(
@@ -173,7 +182,7 @@ async def rebuild_reference(
 
 
 async def _pool(
-    uow: UnitOfWork, actor: Principal, framework: Framework, asked: tuple[uuid.UUID, ...]
+    uow: ProgressModelWork, actor: Principal, framework: Framework, asked: tuple[uuid.UUID, ...]
 ) -> list[uuid.UUID]:
     """The schools whose pupils are the similar learners: those asked for, else all the caller
     sees that can use the framework (its school, or its trust's schools)."""
@@ -193,7 +202,7 @@ async def _pool(
 
 
 async def reference_cells(
-    uow: UnitOfWork, actor: Principal, model_id: uuid.UUID
+    uow: ProgressModelWork, actor: Principal, model_id: uuid.UUID
 ) -> list[ReferenceCell]:
     actor.require(Permission.READ_ROSTER)
     async with uow:

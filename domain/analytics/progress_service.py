@@ -9,8 +9,10 @@ each group against the whole cohort, and the same module last year beside it.
 import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from domain.analytics.data_quality import MissingReport
+from domain.analytics.ports import HasProgress, HasQuality
 from domain.analytics.progress import (
     DIMENSIONS,
     AssessmentPoint,
@@ -18,15 +20,22 @@ from domain.analytics.progress import (
     GroupCounts,
     ProgressFact,
 )
-from domain.assessment.ports import ModuleFilter
+from domain.assessment.ports import HasFrameworks, HasModules, ModuleFilter
 from domain.kernel.access import Permission, Principal
 from domain.kernel.calendar import AcademicYear
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import InvariantViolation, Problem, invalid
 from domain.kernel.paging import PageRequest
 from domain.kernel.references import found, require_filter_scope
-from domain.organisation.ports import SchoolFilter
-from domain.unit_of_work import UnitOfWork
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools, SchoolFilter
+from domain.pupils.ports import HasPupils
+
+
+class ProgressWork(
+    HasFrameworks, HasModules, HasProgress, HasPupils, HasQuality, HasSchools, Transaction, Protocol
+):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +139,7 @@ def snapshot(
 
 
 async def analysis_schools(
-    uow: UnitOfWork, actor: Principal, school_id: uuid.UUID | None, trust_id: uuid.UUID | None
+    uow: ProgressWork, actor: Principal, school_id: uuid.UUID | None, trust_id: uuid.UUID | None
 ) -> list[uuid.UUID]:
     """The schools an analysis covers: one school, one trust's, or all the caller sees."""
     actor.require(Permission.READ_ANALYTICS)
@@ -162,7 +171,7 @@ def _checked(request: CohortRequest) -> None:
 
 
 async def cohort_analysis(
-    uow: UnitOfWork, actor: Principal, request: CohortRequest, clock: Clock = SYSTEM_CLOCK
+    uow: ProgressWork, actor: Principal, request: CohortRequest, clock: Clock = SYSTEM_CLOCK
 ) -> CohortReport:
     _checked(request)
     current = AcademicYear.containing(clock.today()).start_year
@@ -191,7 +200,7 @@ async def cohort_analysis(
 
 
 async def latest_point(
-    uow: UnitOfWork, school_id: uuid.UUID, clock: Clock = SYSTEM_CLOCK
+    uow: ProgressWork, school_id: uuid.UUID, clock: Clock = SYSTEM_CLOCK
 ) -> AssessmentPoint:
     """The school's most recent module that has ended (the default "as at")."""
     page = await uow.modules.matching(ModuleFilter(school_id=school_id), PageRequest(limit=500))
@@ -203,7 +212,7 @@ async def latest_point(
 
 
 async def pupil_progress(
-    uow: UnitOfWork,
+    uow: ProgressWork,
     actor: Principal,
     pupil_id: uuid.UUID,
     point: AssessmentPoint | None = None,
@@ -222,7 +231,7 @@ async def pupil_progress(
 
 
 async def missing_judgements(
-    uow: UnitOfWork,
+    uow: ProgressWork,
     actor: Principal,
     point: AssessmentPoint,
     school_id: uuid.UUID | None = None,
@@ -241,7 +250,7 @@ async def missing_judgements(
 
 
 async def school_facts(
-    uow: UnitOfWork,
+    uow: ProgressWork,
     actor: Principal,
     keys: list[tuple[uuid.UUID, AssessmentPoint]],
     clock: Clock = SYSTEM_CLOCK,

@@ -3,16 +3,23 @@
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from domain.assessment.framework import Framework, Step, Strand
-from domain.assessment.ports import FrameworkFilter
+from domain.assessment.ports import FrameworkFilter, HasFrameworks
 from domain.kernel.access import Permission, Principal
 from domain.kernel.errors import Conflict, InvariantViolation, Problem
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
 from domain.kernel.references import check_version, found, require_filter_scope
+from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
-from domain.unit_of_work import UnitOfWork
+from domain.organisation.ports import HasSchools, HasTrusts
+from domain.pupils.ports import HasPupils
+
+
+class FrameworkWork(HasFrameworks, HasPupils, HasSchools, HasTrusts, Transaction, Protocol):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +130,7 @@ def _other_problems(framework: Framework) -> list[Problem]:
     return [p for p in framework.problems() if p.code not in _ORDER_CODES]
 
 
-async def create_framework(uow: UnitOfWork, actor: Principal, cmd: CreateFramework) -> Framework:
+async def create_framework(uow: FrameworkWork, actor: Principal, cmd: CreateFramework) -> Framework:
     framework = Framework(
         id=new_id(),
         name=cmd.name.strip(),
@@ -146,14 +153,14 @@ async def create_framework(uow: UnitOfWork, actor: Principal, cmd: CreateFramewo
     return framework
 
 
-async def get_framework(uow: UnitOfWork, actor: Principal, framework_id: uuid.UUID) -> Framework:
+async def get_framework(uow: FrameworkWork, actor: Principal, framework_id: uuid.UUID) -> Framework:
     actor.require(Permission.READ_ROSTER)
     async with uow:
         return found(await uow.frameworks.get(framework_id), "framework", framework_id)
 
 
 async def list_frameworks(
-    uow: UnitOfWork, actor: Principal, filter: FrameworkFilter, page: PageRequest
+    uow: FrameworkWork, actor: Principal, filter: FrameworkFilter, page: PageRequest
 ) -> Page[Framework]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
@@ -161,7 +168,7 @@ async def list_frameworks(
         return await uow.frameworks.matching(filter, page)
 
 
-async def update_framework(uow: UnitOfWork, actor: Principal, cmd: UpdateFramework) -> Framework:
+async def update_framework(uow: FrameworkWork, actor: Principal, cmd: UpdateFramework) -> Framework:
     """Rename, or extend with strands and steps. Existing steps never move: judgements use them."""
     async with uow:
         framework = found(await uow.frameworks.get(cmd.framework_id), "framework", cmd.framework_id)
@@ -183,7 +190,7 @@ async def update_framework(uow: UnitOfWork, actor: Principal, cmd: UpdateFramewo
 
 
 async def delete_framework(
-    uow: UnitOfWork, actor: Principal, framework_id: uuid.UUID, expected_version: int | None
+    uow: FrameworkWork, actor: Principal, framework_id: uuid.UUID, expected_version: int | None
 ) -> None:
     async with uow:
         framework = found(await uow.frameworks.get(framework_id), "framework", framework_id)

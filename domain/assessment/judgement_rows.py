@@ -21,7 +21,7 @@ from domain.kernel.errors import InvariantViolation
 __all__ = ["JUDGEMENT_COLUMNS", "REQUIRED_COLUMNS", "ImportedJudgement", "JudgementCatalogue",
            "PupilKey"]  # fmt: skip
 
-#: field -> other headings MIS and tracker exports use for it (README: "Imports")
+#: field -> other headings MIS and tracker exports use for it (docs/imports.md)
 JUDGEMENT_COLUMNS: dict[str, tuple[str, ...]] = {
     "upn": ("UPN", "Unique Pupil Number"),
     "mis_id": ("MIS ID", "Admission No", "Adno", "Admission Number", "Pupil ID", "External ID"),

@@ -3,9 +3,10 @@
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Protocol
 
 from domain.assessment.judgement import Judgement, JudgementKind, JudgementRevision, ModerationState
-from domain.assessment.ports import JudgementFilter
+from domain.assessment.ports import HasFrameworks, HasJudgements, HasModules, JudgementFilter
 from domain.kernel.access import Permission, Principal
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import Conflict, InvariantViolation, Problem, invalid
@@ -20,7 +21,15 @@ from domain.kernel.references import (
     require_filter_scope,
     step_on_scale,
 )
-from domain.unit_of_work import UnitOfWork
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools
+from domain.pupils.ports import HasPupils
+
+
+class JudgementWork(
+    HasFrameworks, HasJudgements, HasModules, HasPupils, HasSchools, Transaction, Protocol
+):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +69,7 @@ class ModerateJudgement:
 
 
 async def record_judgement(
-    uow: UnitOfWork, actor: Principal, cmd: RecordJudgement, clock: Clock = SYSTEM_CLOCK
+    uow: JudgementWork, actor: Principal, cmd: RecordJudgement, clock: Clock = SYSTEM_CLOCK
 ) -> Judgement:
     actor.require(Permission.WRITE_ASSESSMENT)
     async with uow:
@@ -112,7 +121,7 @@ async def record_judgement(
 
 
 async def correct_judgement(
-    uow: UnitOfWork, actor: Principal, cmd: CorrectJudgement, clock: Clock = SYSTEM_CLOCK
+    uow: JudgementWork, actor: Principal, cmd: CorrectJudgement, clock: Clock = SYSTEM_CLOCK
 ) -> Judgement:
     if not cmd.reason.strip():
         raise invalid("reason", "say why the judgement is corrected", "required")
@@ -142,7 +151,7 @@ async def correct_judgement(
 
 
 async def moderate_judgement(
-    uow: UnitOfWork, actor: Principal, cmd: ModerateJudgement, clock: Clock = SYSTEM_CLOCK
+    uow: JudgementWork, actor: Principal, cmd: ModerateJudgement, clock: Clock = SYSTEM_CLOCK
 ) -> Judgement:
     async with uow:
         judgement = found(await uow.judgements.get(cmd.judgement_id), "judgement", cmd.judgement_id)
@@ -171,7 +180,7 @@ async def moderate_judgement(
 
 
 async def delete_judgement(
-    uow: UnitOfWork,
+    uow: JudgementWork,
     actor: Principal,
     judgement_id: uuid.UUID,
     expected_version: int | None,
@@ -218,7 +227,7 @@ def revision_as_seen_by(revision: JudgementRevision, actor: Principal) -> Judgem
     )
 
 
-async def get_judgement(uow: UnitOfWork, actor: Principal, judgement_id: uuid.UUID) -> Judgement:
+async def get_judgement(uow: JudgementWork, actor: Principal, judgement_id: uuid.UUID) -> Judgement:
     actor.require(Permission.READ_ROSTER)
     async with uow:
         judgement = found(await uow.judgements.get(judgement_id), "judgement", judgement_id)
@@ -226,7 +235,7 @@ async def get_judgement(uow: UnitOfWork, actor: Principal, judgement_id: uuid.UU
 
 
 async def judgement_history(
-    uow: UnitOfWork, actor: Principal, judgement_id: uuid.UUID
+    uow: JudgementWork, actor: Principal, judgement_id: uuid.UUID
 ) -> list[JudgementRevision]:
     """Previous states, oldest first; works for deleted judgements too (scope still applies)."""
     actor.require(Permission.READ_ROSTER)
@@ -238,7 +247,7 @@ async def judgement_history(
 
 
 async def list_judgements(
-    uow: UnitOfWork, actor: Principal, filter: JudgementFilter, page: PageRequest
+    uow: JudgementWork, actor: Principal, filter: JudgementFilter, page: PageRequest
 ) -> Page[Judgement]:
     actor.require(Permission.READ_ROSTER)
     async with uow:

@@ -3,16 +3,23 @@
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
-from domain.assessment.ports import ModuleFilter
+from domain.assessment.ports import HasFrameworks, HasModules, ModuleFilter
 from domain.kernel.access import Permission, Principal
 from domain.kernel.calendar import AcademicYear, Module
 from domain.kernel.errors import Conflict, InvariantViolation, Problem
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
 from domain.kernel.references import check_version, found, require_filter_scope
+from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
-from domain.unit_of_work import UnitOfWork
+from domain.organisation.ports import HasSchools
+from domain.pupils.ports import HasPupils
+
+
+class ModuleWork(HasFrameworks, HasModules, HasPupils, HasSchools, Transaction, Protocol):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +41,7 @@ class UpdateModule:
     ends_on: date | Unset = UNSET
 
 
-async def _overlap_problems(uow: UnitOfWork, module: Module) -> list[Problem]:
+async def _overlap_problems(uow: ModuleWork, module: Module) -> list[Problem]:
     siblings = await uow.modules.matching(
         ModuleFilter(school_id=module.school_id, academic_year=module.academic_year),
         PageRequest(limit=100),
@@ -50,7 +57,7 @@ async def _overlap_problems(uow: UnitOfWork, module: Module) -> list[Problem]:
     ]
 
 
-async def create_module(uow: UnitOfWork, actor: Principal, cmd: CreateModule) -> Module:
+async def create_module(uow: ModuleWork, actor: Principal, cmd: CreateModule) -> Module:
     actor.require(Permission.MANAGE_SCHOOL, cmd.school_id)
     module = Module(
         id=new_id(),
@@ -72,14 +79,14 @@ async def create_module(uow: UnitOfWork, actor: Principal, cmd: CreateModule) ->
     return module
 
 
-async def get_module(uow: UnitOfWork, actor: Principal, module_id: uuid.UUID) -> Module:
+async def get_module(uow: ModuleWork, actor: Principal, module_id: uuid.UUID) -> Module:
     actor.require(Permission.READ_ROSTER)
     async with uow:
         return found(await uow.modules.get(module_id), "module", module_id)
 
 
 async def list_modules(
-    uow: UnitOfWork, actor: Principal, filter: ModuleFilter, page: PageRequest
+    uow: ModuleWork, actor: Principal, filter: ModuleFilter, page: PageRequest
 ) -> Page[Module]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
@@ -87,7 +94,7 @@ async def list_modules(
         return await uow.modules.matching(filter, page)
 
 
-async def update_module(uow: UnitOfWork, actor: Principal, cmd: UpdateModule) -> Module:
+async def update_module(uow: ModuleWork, actor: Principal, cmd: UpdateModule) -> Module:
     async with uow:
         module = found(await uow.modules.get(cmd.module_id), "module", cmd.module_id)
         actor.require(Permission.MANAGE_SCHOOL, module.school_id)
@@ -106,7 +113,7 @@ async def update_module(uow: UnitOfWork, actor: Principal, cmd: UpdateModule) ->
 
 
 async def delete_module(
-    uow: UnitOfWork, actor: Principal, module_id: uuid.UUID, expected_version: int | None
+    uow: ModuleWork, actor: Principal, module_id: uuid.UUID, expected_version: int | None
 ) -> None:
     async with uow:
         module = found(await uow.modules.get(module_id), "module", module_id)

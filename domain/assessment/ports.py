@@ -90,14 +90,22 @@ class JudgementRepository(Protocol):
     ) -> dict[uuid.UUID, Page[Judgement]]: ...
 
 
-class AssessmentRepositories(Protocol):
-    """What the unit of work offers of the assessment feature (domain.unit_of_work)."""
-
+class HasFrameworks(Protocol):
     @property
     def frameworks(self) -> FrameworkRepository: ...
 
+
+class HasModules(Protocol):
     @property
     def modules(self) -> ModuleRepository: ...
 
+
+class HasJudgements(Protocol):
     @property
     def judgements(self) -> JudgementRepository: ...
+
+
+class AssessmentRepositories(HasFrameworks, HasModules, HasJudgements, Protocol):
+    """What the unit of work offers of the assessment feature (domain.unit_of_work). A use case
+    asks only for what it uses (`Has...`), so an in-memory unit of work for its tests need
+    offer no more."""

@@ -12,6 +12,7 @@ account reaches, never with a password.
 
 import uuid
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from domain.identity.identity import User
 from domain.identity.identity_service import (
@@ -24,15 +25,24 @@ from domain.identity.identity_service import (
     require_scope_admin,
     scope_problems,
 )
-from domain.identity.ports import PasswordHasher
+from domain.identity.ports import HasClients, HasSignIns, HasUsers, PasswordHasher
 from domain.identity.sign_in import RULES, Rules, ThrottleKey
 from domain.integration.audit import AuditAction
+from domain.integration.ports import HasAccountAudit
 from domain.kernel.access import Permission, Principal, Role
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import Conflict, InvariantViolation, NotFound, PermissionDenied, Problem
 from domain.kernel.references import check_version
+from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
-from domain.unit_of_work import UnitOfWork
+from domain.organisation.ports import HasSchools, HasTrusts
+
+
+class AccountWork(
+    HasAccountAudit, HasClients, HasSchools, HasSignIns, HasTrusts, HasUsers, Transaction, Protocol
+):
+    """What these use cases need of the unit of work."""
+
 
 USERS = "users"
 
@@ -47,20 +57,20 @@ class UpdateUser:
     school_ids: frozenset[uuid.UUID] | Unset = UNSET
 
 
-async def _administered(uow: UnitOfWork, actor: Principal, user_id: uuid.UUID) -> User:
+async def _administered(uow: AccountWork, actor: Principal, user_id: uuid.UUID) -> User:
     user = await uow.users.get(user_id)
     if user is None or not administers(actor, user):
         raise NotFound("user", user_id)
     return user
 
 
-async def get_user(uow: UnitOfWork, actor: Principal, user_id: uuid.UUID) -> User:
+async def get_user(uow: AccountWork, actor: Principal, user_id: uuid.UUID) -> User:
     require_admin(actor)
     async with uow:
         return await _administered(uow, actor, user_id)
 
 
-async def update_user(uow: UnitOfWork, actor: Principal, cmd: UpdateUser) -> User:
+async def update_user(uow: AccountWork, actor: Principal, cmd: UpdateUser) -> User:
     """Rename, or change the role or scope (which ends the account's tokens). An admin can
     only give what they administer, and a school admin cannot make trust roles."""
     require_admin(actor)
@@ -104,7 +114,7 @@ async def update_user(uow: UnitOfWork, actor: Principal, cmd: UpdateUser) -> Use
     return changed
 
 
-async def set_active(uow: UnitOfWork, actor: Principal, user_id: uuid.UUID, active: bool) -> User:
+async def set_active(uow: AccountWork, actor: Principal, user_id: uuid.UUID, active: bool) -> User:
     """Deactivate (every token ends at once, and sign-in is refused) or reactivate an account.
     Doing it again changes nothing; nobody deactivates their own account."""
     require_admin(actor)
@@ -127,7 +137,7 @@ async def set_active(uow: UnitOfWork, actor: Principal, user_id: uuid.UUID, acti
 
 
 async def reset_password(
-    uow: UnitOfWork,
+    uow: AccountWork,
     actor: Principal,
     user_id: uuid.UUID,
     new_password: str,
@@ -145,7 +155,7 @@ async def reset_password(
 
 
 async def change_own_password(
-    uow: UnitOfWork,
+    uow: AccountWork,
     actor: Principal,
     current_password: str,
     new_password: str,
@@ -184,7 +194,7 @@ async def change_own_password(
     return stored
 
 
-async def _set_password(uow: UnitOfWork, user: User, password_hash: str, change: str) -> None:
+async def _set_password(uow: AccountWork, user: User, password_hash: str, change: str) -> None:
     previous = user.version
     user.password_hash = password_hash
     user.version += 1

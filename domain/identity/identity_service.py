@@ -12,15 +12,24 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from domain.identity.identity import EMAIL_UNAVAILABLE, IntegrationClient, User
-from domain.identity.ports import PasswordHasher
+from domain.identity.ports import HasClients, HasSignIns, HasUsers, PasswordHasher
 from domain.identity.sign_in import RULES, Rules, SignInThrottled, ThrottleKey
 from domain.integration.audit import AuditAction
+from domain.integration.ports import HasAccountAudit
 from domain.kernel.access import ROLE_PERMISSIONS, Permission, Principal, Role
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import Conflict, InvariantViolation, NotFound, PermissionDenied, Problem
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
-from domain.unit_of_work import UnitOfWork
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools, HasTrusts
+
+
+class IdentityWork(
+    HasAccountAudit, HasClients, HasSchools, HasSignIns, HasTrusts, HasUsers, Transaction, Protocol
+):
+    """What these use cases need of the unit of work."""
+
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -71,7 +80,7 @@ def require_scope_admin(
 
 
 async def scope_problems(
-    uow: UnitOfWork, trust_id: uuid.UUID | None, school_ids: frozenset[uuid.UUID]
+    uow: IdentityWork, trust_id: uuid.UUID | None, school_ids: frozenset[uuid.UUID]
 ) -> list[Problem]:
     """The trust and schools an account is scoped to must exist, and schools share one trust."""
     found: list[Problem] = []
@@ -87,7 +96,7 @@ async def scope_problems(
 
 
 async def create_user(
-    uow: UnitOfWork, actor: Principal, cmd: CreateUser, hasher: PasswordHasher
+    uow: IdentityWork, actor: Principal, cmd: CreateUser, hasher: PasswordHasher
 ) -> User:
     """Admins create staff accounts in their own scope; school admins cannot mint trust roles."""
     trust_id = cmd.trust_id if cmd.role.is_trust_role else None
@@ -132,7 +141,7 @@ async def create_user(
     return user
 
 
-async def list_users(uow: UnitOfWork, actor: Principal, page: PageRequest) -> Page[User]:
+async def list_users(uow: IdentityWork, actor: Principal, page: PageRequest) -> Page[User]:
     """Admins see the accounts in their scope."""
     if not (actor.has(Permission.MANAGE_TRUST) or actor.has(Permission.MANAGE_SCHOOL)):
         actor.require(Permission.MANAGE_SCHOOL)
@@ -144,7 +153,7 @@ async def list_users(uow: UnitOfWork, actor: Principal, page: PageRequest) -> Pa
 
 
 async def create_client(
-    uow: UnitOfWork,
+    uow: IdentityWork,
     actor: Principal,
     cmd: CreateClient,
     hasher: PasswordHasher,
@@ -198,7 +207,7 @@ def require_admin(actor: Principal) -> None:
 
 
 async def list_clients(
-    uow: UnitOfWork, actor: Principal, page: PageRequest
+    uow: IdentityWork, actor: Principal, page: PageRequest
 ) -> Page[IntegrationClient]:
     """Admins see the clients they administer (revoked ones too, for the record)."""
     require_admin(actor)
@@ -210,7 +219,7 @@ async def list_clients(
 
 
 async def _administered(
-    uow: UnitOfWork, actor: Principal, client_key: uuid.UUID | str
+    uow: IdentityWork, actor: Principal, client_key: uuid.UUID | str
 ) -> IntegrationClient:
     """The client by id (or by its client_id string), if the actor administers it."""
     if isinstance(client_key, uuid.UUID):
@@ -223,7 +232,7 @@ async def _administered(
 
 
 async def get_client(
-    uow: UnitOfWork, actor: Principal, client_key: uuid.UUID | str
+    uow: IdentityWork, actor: Principal, client_key: uuid.UUID | str
 ) -> IntegrationClient:
     require_admin(actor)
     async with uow:
@@ -231,7 +240,7 @@ async def get_client(
 
 
 async def revoke_client(
-    uow: UnitOfWork, actor: Principal, client_key: uuid.UUID | str, clock: Clock = SYSTEM_CLOCK
+    uow: IdentityWork, actor: Principal, client_key: uuid.UUID | str, clock: Clock = SYSTEM_CLOCK
 ) -> IntegrationClient:
     """Revoked at once and for good: it cannot get a token, and tokens it holds are refused
     (each request resolves the client afresh). Revoking again changes nothing."""
@@ -246,7 +255,7 @@ async def revoke_client(
 
 
 async def authenticate_user(
-    uow: UnitOfWork,
+    uow: IdentityWork,
     email: str,
     password: str,
     hasher: PasswordHasher,
@@ -264,7 +273,7 @@ async def authenticate_user(
 
 
 async def authenticate_client(
-    uow: UnitOfWork,
+    uow: IdentityWork,
     client_id: str,
     secret: str,
     hasher: PasswordHasher,
@@ -297,9 +306,9 @@ Account = TypeVar("Account", User, IntegrationClient)
 
 
 async def _checked(
-    uow: UnitOfWork,
+    uow: IdentityWork,
     attempt: _Attempt,
-    find: Callable[[UnitOfWork], Awaitable[Account | None]],
+    find: Callable[[IdentityWork], Awaitable[Account | None]],
     hash_of: Callable[[Account], str],
     hasher: PasswordHasher,
     clock: Clock,
@@ -330,7 +339,7 @@ async def _checked(
 
 
 async def refuse_while_waiting(
-    uow: UnitOfWork, keys: tuple[ThrottleKey, ...], clock: Clock
+    uow: IdentityWork, keys: tuple[ThrottleKey, ...], clock: Clock
 ) -> None:
     now = clock.now()
     if (until := await uow.sign_ins.blocked_until(keys, now)) is not None:
@@ -338,7 +347,7 @@ async def refuse_while_waiting(
 
 
 async def record_failure(
-    uow: UnitOfWork,
+    uow: IdentityWork,
     keys: tuple[ThrottleKey, ...],
     resource: str,
     account: uuid.UUID | None,
@@ -355,7 +364,9 @@ async def record_failure(
     )
 
 
-async def principal_for_user(uow: UnitOfWork, user_id: uuid.UUID, generation: int = 1) -> Principal:
+async def principal_for_user(
+    uow: IdentityWork, user_id: uuid.UUID, generation: int = 1
+) -> Principal:
     """The user's current role and scope (uow must be unrestricted: scope is what we compute),
     if the token's generation is still theirs (a deactivation, role, scope or password change
     ends the tokens issued before it)."""
@@ -375,7 +386,7 @@ async def principal_for_user(uow: UnitOfWork, user_id: uuid.UUID, generation: in
     )
 
 
-async def principal_for_client(uow: UnitOfWork, client_id: str) -> Principal:
+async def principal_for_client(uow: IdentityWork, client_id: str) -> Principal:
     async with uow:
         client = await uow.clients.by_client_id(client_id)
         if client is None or not client.active:
@@ -393,7 +404,7 @@ async def principal_for_client(uow: UnitOfWork, client_id: str) -> Principal:
 
 
 async def _scope(
-    uow: UnitOfWork, trust_id: uuid.UUID | None, school_ids: frozenset[uuid.UUID]
+    uow: IdentityWork, trust_id: uuid.UUID | None, school_ids: frozenset[uuid.UUID]
 ) -> tuple[frozenset[uuid.UUID], frozenset[uuid.UUID]]:
     if trust_id is not None:
         return await uow.schools.ids_of_trust(trust_id), frozenset({trust_id})

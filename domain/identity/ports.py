@@ -60,14 +60,22 @@ class PasswordHasher(Protocol):
     async def verify(self, password_hash: str, password: str) -> bool: ...
 
 
-class IdentityRepositories(Protocol):
-    """What the unit of work offers of the identity feature (domain.unit_of_work)."""
-
+class HasUsers(Protocol):
     @property
     def users(self) -> UserRepository: ...
 
+
+class HasClients(Protocol):
     @property
     def clients(self) -> ClientRepository: ...
 
+
+class HasSignIns(Protocol):
     @property
     def sign_ins(self) -> SignInLedger: ...
+
+
+class IdentityRepositories(HasUsers, HasClients, HasSignIns, Protocol):
+    """What the unit of work offers of the identity feature (domain.unit_of_work). A use case
+    asks only for what it uses (`Has...`), so an in-memory unit of work for its tests need
+    offer no more."""

@@ -1,12 +1,19 @@
 """Reading the audit log: school admins for their schools, trust admins for their trust's."""
 
+from typing import Protocol
+
 from domain.integration.audit import AuditFilter, AuditPage, AuditQuery
+from domain.integration.ports import HasAudit
 from domain.kernel.access import Permission, Principal
 from domain.kernel.errors import InvariantViolation
-from domain.unit_of_work import UnitOfWork
+from domain.kernel.transaction import Transaction
 
 
-async def audit_entries(uow: UnitOfWork, actor: Principal, query: AuditQuery) -> AuditPage:
+class AuditWork(HasAudit, Transaction, Protocol):
+    """What these use cases need of the unit of work."""
+
+
+async def audit_entries(uow: AuditWork, actor: Principal, query: AuditQuery) -> AuditPage:
     """Newest first. Managing a school is what opens its log: teachers, analysts and clients
     (who can never be granted manage_school) are refused, as is a school outside the scope."""
     actor.require(Permission.MANAGE_SCHOOL, query.school_id)

@@ -10,9 +10,11 @@ moderators, evidence links, reasons or destination providers).
 
 import uuid
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from domain.assessment import judgement_service as judgements
 from domain.assessment.judgement import Judgement
+from domain.assessment.ports import HasFrameworks
 from domain.integration.changes import (
     DEFAULT_CHANGES,
     MAX_CHANGES,
@@ -23,16 +25,23 @@ from domain.integration.changes import (
     ChangeQuery,
     FeedPosition,
 )
+from domain.integration.ports import HasChanges
 from domain.kernel.access import Permission, Principal
 from domain.kernel.errors import invalid
 from domain.kernel.references import require_filter_scope
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools
 from domain.outcomes import destination_service as destinations
 from domain.outcomes.destination import Destination
 from domain.privacy.pupil_view import Pseudonymiser, view_of
+from domain.pupils.ports import HasPupils
 from domain.pupils.pupil import Pupil
 from domain.targets import target_service as targets
 from domain.targets.target import Target
-from domain.unit_of_work import UnitOfWork
+
+
+class ChangeWork(HasChanges, HasFrameworks, HasPupils, HasSchools, Transaction, Protocol):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +55,7 @@ class ChangeRequest:
 
 
 async def changes_since(
-    uow: UnitOfWork, actor: Principal, request: ChangeRequest, pseudonymiser: Pseudonymiser
+    uow: ChangeWork, actor: Principal, request: ChangeRequest, pseudonymiser: Pseudonymiser
 ) -> ChangePage:
     actor.require(Permission.READ_ROSTER)
     if not 1 <= request.limit <= MAX_CHANGES:
@@ -66,7 +75,7 @@ async def changes_since(
     return replace(page, changes=[_as_seen_by(c, actor, pseudonymiser) for c in page.changes])
 
 
-async def latest_position(uow: UnitOfWork, actor: Principal) -> FeedPosition:
+async def latest_position(uow: ChangeWork, actor: Principal) -> FeedPosition:
     """Where to start following from now on (take it before a full export, not after)."""
     actor.require(Permission.READ_ROSTER)
     async with uow:

@@ -12,8 +12,9 @@ from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from operator import itemgetter
-from typing import get_args, get_type_hints
+from typing import Protocol, get_args, get_type_hints
 
+from domain.assessment.ports import HasFrameworks
 from domain.integration.exports import (
     PSEUDONYM_COLUMN,
     PSEUDONYMISED_OUT,
@@ -23,13 +24,20 @@ from domain.integration.exports import (
     ExportResource,
     columns_of,
 )
+from domain.integration.ports import HasExports
 from domain.kernel.access import Permission, Principal
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.paging import every_page
 from domain.kernel.references import found, require_filter_scope
-from domain.organisation.ports import SchoolFilter
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools, SchoolFilter
 from domain.privacy.pupil_view import Pseudonymiser
-from domain.unit_of_work import UnitOfWork
+from domain.pupils.ports import HasPupils
+
+
+class ExportWork(HasExports, HasFrameworks, HasPupils, HasSchools, Transaction, Protocol):
+    """What these use cases need of the unit of work."""
+
 
 #: rows fetched from the cursor and handed on at a time
 BATCH_SIZE = 2000
@@ -50,7 +58,7 @@ class Export:
 
 @asynccontextmanager
 async def open_export(
-    uow: UnitOfWork,
+    uow: ExportWork,
     actor: Principal,
     request: ExportRequest,
     pseudonymiser: Pseudonymiser,
@@ -89,7 +97,7 @@ async def open_export(
 
 
 async def _schools(
-    uow: UnitOfWork, actor: Principal, request: ExportRequest
+    uow: ExportWork, actor: Principal, request: ExportRequest
 ) -> tuple[uuid.UUID, ...]:
     """One school, one trust's (as far as the caller sees it), or every school they see;
     another school or trust is refused (403), as a list filtered by it is."""

@@ -1,4 +1,4 @@
-"""The resources a school can import from an MIS export, by name (README: "Imports")."""
+"""The resources a school can import from an MIS export, by name (docs/imports.md)."""
 
 from typing import Any
 

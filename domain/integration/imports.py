@@ -87,7 +87,7 @@ def column_map(
     headings: Sequence[str], aliases: Mapping[str, tuple[str, ...]], required: Sequence[str]
 ) -> dict[str, str]:
     """{file heading: field} for the headings we know, from the field names and the
-    aliases common MIS exports use (README); raises FileProblem for a missing column or a
+    aliases common MIS exports use (docs/imports.md); raises FileProblem for a missing column or a
     field given twice. Unknown columns are ignored, so wider exports can be sent as-is."""
     by_key = {_key(name): name for name in aliases}
     for name, names in aliases.items():

@@ -45,7 +45,24 @@ class ImportStore(Protocol):
     async def store(self, school_id: uuid.UUID, stored: StoredImport) -> None: ...
 
 
-class AuditTrail(Protocol):
+class AccountAudit(Protocol):
+    """What account use cases write to the audit log (the rest of it is written by the
+    database's triggers)."""
+
+    async def account_entry(
+        self,
+        resource: str,
+        account: uuid.UUID | None,
+        action: AuditAction,
+        changes: Mapping[str, object],
+    ) -> None:
+        """An entry about a staff account or client (`resource` users or integration_clients)
+        in each school it reaches, as the transaction's actor; none if `account` is None, at
+        the same cost."""
+        ...
+
+
+class AuditTrail(AccountAudit, Protocol):
     """The audit log. Row changes are logged by the database; an import instead marks its
     transaction (so its rows are not logged one by one) and writes one summary entry."""
 
@@ -69,18 +86,6 @@ class AuditTrail(Protocol):
 
     async def entries(self, audit_filter: AuditFilter) -> AuditPage: ...
 
-    async def account_entry(
-        self,
-        resource: str,
-        account: uuid.UUID | None,
-        action: AuditAction,
-        changes: Mapping[str, object],
-    ) -> None:
-        """An entry about a staff account or client (`resource` users or integration_clients)
-        in each school it reaches, as the transaction's actor; none if `account` is None, at
-        the same cost."""
-        ...
-
 
 class ExportQueries(Protocol):
     """Every row of a resource for an export, read through a server-side cursor `size` rows
@@ -101,17 +106,34 @@ class ChangeFeed(Protocol):
         ...
 
 
-class IntegrationRepositories(Protocol):
-    """What the unit of work offers of the integration feature (domain.unit_of_work)."""
-
+class HasImports(Protocol):
     @property
     def imports(self) -> ImportStore: ...
 
+
+class HasExports(Protocol):
     @property
     def exports(self) -> ExportQueries: ...
 
+
+class HasAudit(Protocol):
     @property
     def audit(self) -> AuditTrail: ...
 
+
+class HasAccountAudit(Protocol):
+    """The audit log as account use cases write to it."""
+
+    @property
+    def audit(self) -> AccountAudit: ...
+
+
+class HasChanges(Protocol):
     @property
     def changes(self) -> ChangeFeed: ...
+
+
+class IntegrationRepositories(HasImports, HasExports, HasAudit, HasChanges, Protocol):
+    """What the unit of work offers of the integration feature (domain.unit_of_work). A use case
+    asks only for what it uses (`Has...`), so an in-memory unit of work for its tests need
+    offer no more."""

@@ -2,30 +2,46 @@
 
 import uuid
 from collections.abc import Sequence
+from typing import Protocol
 
 from domain.assessment import judgement_service as judgements
 from domain.assessment.framework import Framework, Step, Strand
 from domain.assessment.judgement import Judgement, JudgementRevision
-from domain.assessment.ports import JudgementFilter
+from domain.assessment.ports import HasFrameworks, HasJudgements, HasModules, JudgementFilter
 from domain.kernel.access import Permission, Principal
 from domain.kernel.calendar import Module
 from domain.kernel.paging import Page, PageRequest
+from domain.kernel.transaction import Transaction
 from domain.organisation.organisation import School
+from domain.organisation.ports import HasSchools
 from domain.privacy.pupil_view import Pseudonymiser, PupilView, view_of
+from domain.pupils.ports import HasPupils
 from domain.targets import target_service as targets
-from domain.targets.ports import TargetFilter
+from domain.targets.ports import HasTargets, TargetFilter
 from domain.targets.target import Target, TargetRevision, chain_history
-from domain.unit_of_work import UnitOfWork
 
 
-async def schools(uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[School]:
+class BatchesWork(
+    HasFrameworks,
+    HasJudgements,
+    HasModules,
+    HasPupils,
+    HasSchools,
+    HasTargets,
+    Transaction,
+    Protocol,
+):
+    """What these use cases need of the unit of work."""
+
+
+async def schools(uow: BatchesWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[School]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
         return await uow.schools.get_many(ids)
 
 
 async def pupils(
-    uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID], pseudonymiser: Pseudonymiser
+    uow: BatchesWork, actor: Principal, ids: Sequence[uuid.UUID], pseudonymiser: Pseudonymiser
 ) -> list[PupilView]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
@@ -34,7 +50,7 @@ async def pupils(
 
 
 async def judgement_pages(
-    uow: UnitOfWork,
+    uow: BatchesWork,
     actor: Principal,
     pupil_ids: Sequence[uuid.UUID],
     filter: JudgementFilter,
@@ -51,7 +67,7 @@ async def judgement_pages(
 
 
 async def target_pages(
-    uow: UnitOfWork,
+    uow: BatchesWork,
     actor: Principal,
     pupil_ids: Sequence[uuid.UUID],
     filter: TargetFilter,
@@ -68,7 +84,7 @@ async def target_pages(
 
 
 async def judgement_histories(
-    uow: UnitOfWork, actor: Principal, judgement_ids: Sequence[uuid.UUID]
+    uow: BatchesWork, actor: Principal, judgement_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[JudgementRevision]]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
@@ -79,7 +95,7 @@ async def judgement_histories(
 
 
 async def target_histories(
-    uow: UnitOfWork, actor: Principal, target_ids: Sequence[uuid.UUID]
+    uow: BatchesWork, actor: Principal, target_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[TargetRevision]]:
     """Every change to each target's chain, oldest first."""
     actor.require(Permission.READ_ROSTER)
@@ -91,26 +107,26 @@ async def target_histories(
     }
 
 
-async def steps(uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[Step]:
+async def steps(uow: BatchesWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[Step]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
         return await uow.frameworks.steps(ids)
 
 
-async def strands(uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[Strand]:
+async def strands(uow: BatchesWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[Strand]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
         return await uow.frameworks.strands(ids)
 
 
-async def modules(uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[Module]:
+async def modules(uow: BatchesWork, actor: Principal, ids: Sequence[uuid.UUID]) -> list[Module]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
         return await uow.modules.get_many(ids)
 
 
 async def frameworks(
-    uow: UnitOfWork, actor: Principal, ids: Sequence[uuid.UUID]
+    uow: BatchesWork, actor: Principal, ids: Sequence[uuid.UUID]
 ) -> list[Framework]:
     actor.require(Permission.READ_ROSTER)
     async with uow:

@@ -7,13 +7,20 @@ the request is well-formed but refers to something that is not there for them.
 
 import uuid
 from datetime import date
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from domain.assessment.framework import Framework, Strand
+from domain.assessment.ports import HasFrameworks
 from domain.kernel.access import Principal
 from domain.kernel.errors import NotFound, PermissionDenied, StaleVersion, invalid
+from domain.organisation.ports import HasSchools
+from domain.pupils.ports import HasPupils
 from domain.pupils.pupil import Pupil
-from domain.unit_of_work import UnitOfWork
+
+
+class ReferencesWork(HasFrameworks, HasPupils, HasSchools, Protocol):
+    """What these use cases need of the unit of work."""
+
 
 T = TypeVar("T")
 
@@ -31,7 +38,7 @@ def check_version(name: str, current: int, expected: int | None) -> None:
 
 
 async def referenced_pupil(
-    uow: UnitOfWork, pupil_id: uuid.UUID, actor: Principal, include_archived: bool = False
+    uow: ReferencesWork, pupil_id: uuid.UUID, actor: Principal, include_archived: bool = False
 ) -> Pupil:
     pupil = await uow.pupils.get(pupil_id, include_archived)
     if pupil is None or not actor.can_see(pupil.school_id):
@@ -40,7 +47,7 @@ async def referenced_pupil(
 
 
 async def referenced_strand(
-    uow: UnitOfWork, strand_id: uuid.UUID, school_id: uuid.UUID
+    uow: ReferencesWork, strand_id: uuid.UUID, school_id: uuid.UUID
 ) -> tuple[Framework, Strand]:
     """The strand and its framework, checked to be usable by `school_id`."""
     framework = (await uow.frameworks.for_strands([strand_id])).get(strand_id)
@@ -58,7 +65,7 @@ async def referenced_strand(
 
 
 async def require_filter_scope(
-    uow: UnitOfWork,
+    uow: ReferencesWork,
     actor: Principal,
     *,
     school_id: uuid.UUID | None = None,

@@ -2,16 +2,23 @@
 
 import uuid
 from dataclasses import dataclass
+from typing import Protocol
 
+from domain.assessment.ports import HasFrameworks
 from domain.kernel.access import Permission, Principal
 from domain.kernel.errors import InvariantViolation, PermissionDenied
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
 from domain.kernel.references import check_version, found, require_filter_scope
+from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
 from domain.organisation.organisation import School, SchoolType, Trust, TrustKind
-from domain.organisation.ports import SchoolFilter
-from domain.unit_of_work import UnitOfWork
+from domain.organisation.ports import HasSchools, HasTrusts, SchoolFilter
+from domain.pupils.ports import HasPupils
+
+
+class OrganisationWork(HasFrameworks, HasPupils, HasSchools, HasTrusts, Transaction, Protocol):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +52,7 @@ class UpdateSchool:
     sen_retention_years: int | Unset = UNSET
 
 
-async def create_trust(uow: UnitOfWork, actor: Principal, cmd: CreateTrust) -> Trust:
+async def create_trust(uow: OrganisationWork, actor: Principal, cmd: CreateTrust) -> Trust:
     """Trusts are set up by the service operator (CLI); tokens cannot create tenants."""
     if not actor.unrestricted:
         raise PermissionDenied("trusts are created by the service operator")
@@ -58,19 +65,19 @@ async def create_trust(uow: UnitOfWork, actor: Principal, cmd: CreateTrust) -> T
     return trust
 
 
-async def get_trust(uow: UnitOfWork, actor: Principal, trust_id: uuid.UUID) -> Trust:
+async def get_trust(uow: OrganisationWork, actor: Principal, trust_id: uuid.UUID) -> Trust:
     actor.require(Permission.READ_ROSTER)
     async with uow:
         return found(await uow.trusts.get(trust_id), "trust", trust_id)
 
 
-async def list_trusts(uow: UnitOfWork, actor: Principal, page: PageRequest) -> Page[Trust]:
+async def list_trusts(uow: OrganisationWork, actor: Principal, page: PageRequest) -> Page[Trust]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
         return await uow.trusts.matching(page)
 
 
-async def update_trust(uow: UnitOfWork, actor: Principal, cmd: UpdateTrust) -> Trust:
+async def update_trust(uow: OrganisationWork, actor: Principal, cmd: UpdateTrust) -> Trust:
     async with uow:
         trust = found(await uow.trusts.get(cmd.trust_id), "trust", cmd.trust_id)
         actor.require_trust(Permission.MANAGE_TRUST, trust.id)
@@ -86,7 +93,7 @@ async def update_trust(uow: UnitOfWork, actor: Principal, cmd: UpdateTrust) -> T
     return trust
 
 
-async def create_school(uow: UnitOfWork, actor: Principal, cmd: CreateSchool) -> School:
+async def create_school(uow: OrganisationWork, actor: Principal, cmd: CreateSchool) -> School:
     actor.require_trust(Permission.MANAGE_TRUST, cmd.trust_id)
     school = School(
         id=new_id(),
@@ -104,14 +111,14 @@ async def create_school(uow: UnitOfWork, actor: Principal, cmd: CreateSchool) ->
     return school
 
 
-async def get_school(uow: UnitOfWork, actor: Principal, school_id: uuid.UUID) -> School:
+async def get_school(uow: OrganisationWork, actor: Principal, school_id: uuid.UUID) -> School:
     actor.require(Permission.READ_ROSTER)
     async with uow:
         return found(await uow.schools.get(school_id), "school", school_id)
 
 
 async def list_schools(
-    uow: UnitOfWork, actor: Principal, filter: SchoolFilter, page: PageRequest
+    uow: OrganisationWork, actor: Principal, filter: SchoolFilter, page: PageRequest
 ) -> Page[School]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
@@ -119,7 +126,7 @@ async def list_schools(
         return await uow.schools.matching(filter, page)
 
 
-async def update_school(uow: UnitOfWork, actor: Principal, cmd: UpdateSchool) -> School:
+async def update_school(uow: OrganisationWork, actor: Principal, cmd: UpdateSchool) -> School:
     """Trust admins edit any school of their trust; school admins their own school."""
     async with uow:
         school = found(await uow.schools.get(cmd.school_id), "school", cmd.school_id)

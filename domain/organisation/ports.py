@@ -34,11 +34,17 @@ class SchoolRepository(Protocol):
     async def ids_of_trust(self, trust_id: uuid.UUID) -> frozenset[uuid.UUID]: ...
 
 
-class OrganisationRepositories(Protocol):
-    """What the unit of work offers of the organisation feature (domain.unit_of_work)."""
-
+class HasTrusts(Protocol):
     @property
     def trusts(self) -> TrustRepository: ...
 
+
+class HasSchools(Protocol):
     @property
     def schools(self) -> SchoolRepository: ...
+
+
+class OrganisationRepositories(HasTrusts, HasSchools, Protocol):
+    """What the unit of work offers of the organisation feature (domain.unit_of_work). A use case
+    asks only for what it uses (`Has...`), so an in-memory unit of work for its tests need
+    offer no more."""

@@ -16,7 +16,7 @@ from domain.integration.import_fields import (
 from domain.integration.imports import RowError
 from domain.outcomes.attendance import AttendanceMark, Session
 
-#: field -> other headings register exports use for it (README: "Imports")
+#: field -> other headings register exports use for it (docs/imports.md)
 ATTENDANCE_COLUMNS: dict[str, tuple[str, ...]] = {
     "upn": ("UPN", "Unique Pupil Number"),
     "mis_id": ("MIS ID", "Admission No", "Adno", "Admission Number", "Pupil ID", "External ID"),

@@ -10,9 +10,12 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
+from domain.analytics.ports import HasProgress, HasQuality
 from domain.analytics.progress_service import analysis_schools, percent
 from domain.analytics.suppression import withheld
+from domain.assessment.ports import HasFrameworks, HasModules
 from domain.kernel.access import Permission, Principal
 from domain.kernel.calendar import AcademicYear
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
@@ -20,6 +23,8 @@ from domain.kernel.errors import InvariantViolation, Problem, invalid
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
 from domain.kernel.references import require_filter_scope
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools
 from domain.outcomes.attendance import (
     ATTENDANCE_DIMENSIONS,
     AttendanceCounts,
@@ -30,8 +35,24 @@ from domain.outcomes.attendance import (
     PupilAttendance,
     Session,
 )
-from domain.outcomes.ports import AttendanceFilter
-from domain.unit_of_work import UnitOfWork
+from domain.outcomes.ports import AttendanceFilter, HasAttendance, HasSummaries
+from domain.pupils.ports import HasPupils
+
+
+class AttendanceWork(
+    HasAttendance,
+    HasFrameworks,
+    HasModules,
+    HasProgress,
+    HasPupils,
+    HasQuality,
+    HasSchools,
+    HasSummaries,
+    Transaction,
+    Protocol,
+):
+    """What these use cases need of the unit of work."""
+
 
 #: The most marks one request may carry (a week of a 500-pupil school's registers).
 MAX_BATCH = 5_000
@@ -71,7 +92,7 @@ def _refuse(problems: list[Problem]) -> InvariantViolation:
 
 
 async def record_marks(
-    uow: UnitOfWork, actor: Principal, marks: Sequence[MarkIn], clock: Clock = SYSTEM_CLOCK
+    uow: AttendanceWork, actor: Principal, marks: Sequence[MarkIn], clock: Clock = SYSTEM_CLOCK
 ) -> MarksWritten:
     """Store a batch of marks, replacing the code of any mark already there."""
     actor.require(Permission.WRITE_ROSTER)
@@ -106,7 +127,7 @@ async def record_marks(
 
 
 async def list_marks(
-    uow: UnitOfWork, actor: Principal, filter: AttendanceFilter, page: PageRequest
+    uow: AttendanceWork, actor: Principal, filter: AttendanceFilter, page: PageRequest
 ) -> Page[AttendanceMark]:
     actor.require(Permission.READ_ROSTER)
     if filter.date_from and filter.date_to and filter.date_to < filter.date_from:
@@ -233,7 +254,7 @@ def _checked(request: AttendanceRequest, today: dt.date) -> tuple[dt.date, dt.da
 
 
 async def attendance_summary(
-    uow: UnitOfWork, actor: Principal, request: AttendanceRequest, clock: Clock = SYSTEM_CLOCK
+    uow: AttendanceWork, actor: Principal, request: AttendanceRequest, clock: Clock = SYSTEM_CLOCK
 ) -> AttendanceReport:
     """Per pupil and per group: sessions possible, attended and missed, attendance against
     the comparator, and persistent and severe absence. Pupils are named by id only."""

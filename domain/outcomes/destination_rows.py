@@ -20,7 +20,7 @@ from domain.integration.imports import RowError
 from domain.outcomes.destination import Destination, DestinationCategory
 from domain.pupils.pupil import Pupil
 
-#: field -> other headings leavers' exports use for it (README: "Imports")
+#: field -> other headings leavers' exports use for it (docs/imports.md)
 DESTINATION_COLUMNS: dict[str, tuple[str, ...]] = {
     "upn": ("UPN", "Unique Pupil Number"),
     "mis_id": ("MIS ID", "Admission No", "Adno", "Admission Number", "Pupil ID", "External ID"),

@@ -3,16 +3,24 @@
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Protocol
 
+from domain.assessment.ports import HasFrameworks
 from domain.kernel.access import Permission, Principal
 from domain.kernel.errors import InvariantViolation
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
 from domain.kernel.references import check_version, found, referenced_pupil, require_filter_scope
+from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
+from domain.organisation.ports import HasSchools
 from domain.outcomes.destination import Destination, DestinationCategory
-from domain.outcomes.ports import DestinationFilter
-from domain.unit_of_work import UnitOfWork
+from domain.outcomes.ports import DestinationFilter, HasDestinations
+from domain.pupils.ports import HasPupils
+
+
+class DestinationWork(HasDestinations, HasFrameworks, HasPupils, HasSchools, Transaction, Protocol):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +45,7 @@ class UpdateDestination:
 
 
 async def record_destination(
-    uow: UnitOfWork, actor: Principal, cmd: RecordDestination
+    uow: DestinationWork, actor: Principal, cmd: RecordDestination
 ) -> Destination:
     actor.require(Permission.WRITE_ROSTER)
     async with uow:
@@ -62,7 +70,7 @@ async def record_destination(
 
 
 async def update_destination(
-    uow: UnitOfWork, actor: Principal, cmd: UpdateDestination
+    uow: DestinationWork, actor: Principal, cmd: UpdateDestination
 ) -> Destination:
     async with uow:
         destination = found(
@@ -88,7 +96,7 @@ async def update_destination(
 
 
 async def delete_destination(
-    uow: UnitOfWork, actor: Principal, destination_id: uuid.UUID, expected_version: int | None
+    uow: DestinationWork, actor: Principal, destination_id: uuid.UUID, expected_version: int | None
 ) -> None:
     async with uow:
         destination = found(
@@ -107,7 +115,7 @@ def as_seen_by(destination: Destination, actor: Principal) -> Destination:
 
 
 async def get_destination(
-    uow: UnitOfWork, actor: Principal, destination_id: uuid.UUID
+    uow: DestinationWork, actor: Principal, destination_id: uuid.UUID
 ) -> Destination:
     actor.require(Permission.READ_ROSTER)
     async with uow:
@@ -118,7 +126,7 @@ async def get_destination(
 
 
 async def list_destinations(
-    uow: UnitOfWork, actor: Principal, filter: DestinationFilter, page: PageRequest
+    uow: DestinationWork, actor: Principal, filter: DestinationFilter, page: PageRequest
 ) -> Page[Destination]:
     actor.require(Permission.READ_ROSTER)
     async with uow:

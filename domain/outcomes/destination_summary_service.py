@@ -10,18 +10,38 @@ Unknowns are reported beside it. Seed 002: 9 of 10 Year 11 leavers had an EET of
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Protocol
 
+from domain.analytics.ports import HasProgress, HasQuality
 from domain.analytics.progress_service import analysis_schools, percent
+from domain.assessment.ports import HasFrameworks, HasModules
 from domain.kernel.access import Principal
 from domain.kernel.errors import InvariantViolation, Problem
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools
 from domain.outcomes.destination import (
     EET_CATEGORIES,
     CategoryCount,
     DestinationCategory,
     LeaverQuery,
 )
+from domain.outcomes.ports import HasSummaries
+from domain.pupils.ports import HasPupils
 from domain.pupils.pupil import YEAR_GROUPS, normalise_year_group
-from domain.unit_of_work import UnitOfWork
+
+
+class DestinationSummaryWork(
+    HasFrameworks,
+    HasModules,
+    HasProgress,
+    HasPupils,
+    HasQuality,
+    HasSchools,
+    HasSummaries,
+    Transaction,
+    Protocol,
+):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +91,7 @@ def _checked(request: SummaryRequest) -> str | None:
 
 
 async def destinations_summary(
-    uow: UnitOfWork, actor: Principal, request: SummaryRequest
+    uow: DestinationSummaryWork, actor: Principal, request: SummaryRequest
 ) -> DestinationsSummary:
     year_group = _checked(request)
     async with uow:

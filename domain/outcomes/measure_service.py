@@ -7,15 +7,20 @@ withheld when the caller asks for a minimum group size (a "public" profile uses 
 
 import uuid
 from dataclasses import dataclass
+from typing import Protocol
 
+from domain.analytics.ports import HasProgress, HasQuality
 from domain.analytics.progress_service import analysis_schools, percent
 from domain.analytics.suppression import withheld
+from domain.assessment.ports import HasFrameworks, HasModules
 from domain.kernel.access import Permission, Principal
 from domain.kernel.calendar import AcademicYear
 from domain.kernel.errors import Conflict, InvariantViolation, Problem, invalid
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
 from domain.kernel.references import found, require_filter_scope
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools, HasTrusts
 from domain.outcomes.measure import (
     MeasureCounts,
     MeasureDefinition,
@@ -23,9 +28,26 @@ from domain.outcomes.measure import (
     MeasureRule,
     Subgroup,
 )
-from domain.outcomes.ports import MeasureFilter
+from domain.outcomes.ports import HasMeasures, HasSummaries, MeasureFilter
 from domain.outcomes.qualification import QualificationLevel
-from domain.unit_of_work import UnitOfWork
+from domain.pupils.ports import HasPupils
+
+
+class MeasureWork(
+    HasFrameworks,
+    HasMeasures,
+    HasModules,
+    HasProgress,
+    HasPupils,
+    HasQuality,
+    HasSchools,
+    HasSummaries,
+    HasTrusts,
+    Transaction,
+    Protocol,
+):
+    """What these use cases need of the unit of work."""
+
 
 #: How many measures an exclusion chain may pass through (Premier <- Preliminary <- ...).
 MAX_CHAIN = 10
@@ -55,7 +77,7 @@ def _require_owner(actor: Principal, measure: MeasureDefinition) -> None:
         actor.require(Permission.MANAGE_SCHOOL, measure.school_id)
 
 
-async def _check_excluded(uow: UnitOfWork, measure: MeasureDefinition) -> None:
+async def _check_excluded(uow: MeasureWork, measure: MeasureDefinition) -> None:
     """The excluded measure must apply to the same schools and the same leavers."""
     if measure.excluding_id is None:
         return
@@ -84,7 +106,7 @@ async def _check_excluded(uow: UnitOfWork, measure: MeasureDefinition) -> None:
 
 
 async def create_measure(
-    uow: UnitOfWork, actor: Principal, cmd: CreateMeasure
+    uow: MeasureWork, actor: Principal, cmd: CreateMeasure
 ) -> MeasureDefinition:
     measure = MeasureDefinition(
         id=new_id(),
@@ -116,7 +138,7 @@ async def create_measure(
 
 
 async def get_measure(
-    uow: UnitOfWork, actor: Principal, measure_id: uuid.UUID
+    uow: MeasureWork, actor: Principal, measure_id: uuid.UUID
 ) -> MeasureDefinition:
     actor.require(Permission.READ_ANALYTICS)
     async with uow:
@@ -124,7 +146,7 @@ async def get_measure(
 
 
 async def list_measures(
-    uow: UnitOfWork, actor: Principal, filter: MeasureFilter, page: PageRequest
+    uow: MeasureWork, actor: Principal, filter: MeasureFilter, page: PageRequest
 ) -> Page[MeasureDefinition]:
     actor.require(Permission.READ_ANALYTICS)
     async with uow:
@@ -168,7 +190,7 @@ class ResultRequest:
     min_group_size: int = 0
 
 
-async def _chain(uow: UnitOfWork, measure: MeasureDefinition) -> list[MeasureDefinition]:
+async def _chain(uow: MeasureWork, measure: MeasureDefinition) -> list[MeasureDefinition]:
     """The measure, the one it excludes, the one that excludes, ...: nearest first."""
     chain = [measure]
     while (next_id := chain[-1].excluding_id) is not None:
@@ -180,7 +202,7 @@ async def _chain(uow: UnitOfWork, measure: MeasureDefinition) -> list[MeasureDef
 
 
 async def _schools(
-    uow: UnitOfWork, actor: Principal, measure: MeasureDefinition, school_id: uuid.UUID | None
+    uow: MeasureWork, actor: Principal, measure: MeasureDefinition, school_id: uuid.UUID | None
 ) -> list[uuid.UUID]:
     """A school measure covers its school; a trust measure the trust's schools the caller
     sees, or the one school asked for."""
@@ -216,7 +238,7 @@ def _checked(request: ResultRequest) -> AcademicYear:
 
 
 async def measure_results(
-    uow: UnitOfWork, actor: Principal, request: ResultRequest
+    uow: MeasureWork, actor: Principal, request: ResultRequest
 ) -> MeasureResult:
     actor.require(Permission.READ_ANALYTICS)
     year = _checked(request)

@@ -117,20 +117,34 @@ class SummaryQueries(Protocol):
     async def destinations(self, query: LeaverQuery) -> list[CategoryCount]: ...
 
 
-class OutcomesRepositories(Protocol):
-    """What the unit of work offers of the outcomes feature (domain.unit_of_work)."""
-
+class HasDestinations(Protocol):
     @property
     def destinations(self) -> DestinationRepository: ...
 
+
+class HasAttendance(Protocol):
     @property
     def attendance(self) -> AttendanceRepository: ...
 
+
+class HasQualifications(Protocol):
     @property
     def qualifications(self) -> QualificationRepository: ...
 
+
+class HasMeasures(Protocol):
     @property
     def measures(self) -> MeasureRepository: ...
 
+
+class HasSummaries(Protocol):
     @property
     def summaries(self) -> SummaryQueries: ...
+
+
+class OutcomesRepositories(
+    HasDestinations, HasAttendance, HasQualifications, HasMeasures, HasSummaries, Protocol
+):
+    """What the unit of work offers of the outcomes feature (domain.unit_of_work). A use case
+    asks only for what it uses (`Has...`), so an in-memory unit of work for its tests need
+    offer no more."""

@@ -27,7 +27,7 @@ from domain.outcomes.qualification import (
     QualificationLevel,
 )
 
-#: field -> other headings exams exports use for it (README: "Imports")
+#: field -> other headings exams exports use for it (docs/imports.md)
 QUALIFICATION_COLUMNS: dict[str, tuple[str, ...]] = {
     "upn": ("UPN", "Unique Pupil Number"),
     "mis_id": ("MIS ID", "Admission No", "Adno", "Admission Number", "Pupil ID", "External ID"),

@@ -3,9 +3,12 @@
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Protocol
 
+from domain.analytics.ports import HasProgress, HasQuality
 from domain.analytics.progress_service import analysis_schools, percent
 from domain.analytics.suppression import withheld
+from domain.assessment.ports import HasFrameworks, HasModules
 from domain.kernel.access import Permission, Principal
 from domain.kernel.calendar import AcademicYear
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
@@ -13,8 +16,10 @@ from domain.kernel.errors import InvariantViolation, Problem
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
 from domain.kernel.references import check_version, found, referenced_pupil, require_filter_scope
+from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
-from domain.outcomes.ports import QualificationFilter
+from domain.organisation.ports import HasSchools
+from domain.outcomes.ports import HasQualifications, HasSummaries, QualificationFilter
 from domain.outcomes.qualification import (
     LEVEL_ORDER,
     PASS_RATE_GROUPS,
@@ -25,7 +30,22 @@ from domain.outcomes.qualification import (
     QualificationKind,
     QualificationLevel,
 )
-from domain.unit_of_work import UnitOfWork
+from domain.pupils.ports import HasPupils
+
+
+class QualificationWork(
+    HasFrameworks,
+    HasModules,
+    HasProgress,
+    HasPupils,
+    HasQualifications,
+    HasQuality,
+    HasSchools,
+    HasSummaries,
+    Transaction,
+    Protocol,
+):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +76,7 @@ class UpdateEntry:
 
 
 async def record_entry(
-    uow: UnitOfWork, actor: Principal, cmd: RecordEntry, clock: Clock = SYSTEM_CLOCK
+    uow: QualificationWork, actor: Principal, cmd: RecordEntry, clock: Clock = SYSTEM_CLOCK
 ) -> QualificationEntry:
     """Results are assessment: teachers, exams officers and MIS syncs record them."""
     actor.require(Permission.WRITE_ASSESSMENT)
@@ -85,7 +105,7 @@ async def record_entry(
 
 
 async def update_entry(
-    uow: UnitOfWork, actor: Principal, cmd: UpdateEntry, clock: Clock = SYSTEM_CLOCK
+    uow: QualificationWork, actor: Principal, cmd: UpdateEntry, clock: Clock = SYSTEM_CLOCK
 ) -> QualificationEntry:
     async with uow:
         entry = found(await uow.qualifications.get(cmd.entry_id), "qualification", cmd.entry_id)
@@ -110,7 +130,7 @@ async def update_entry(
 
 
 async def delete_entry(
-    uow: UnitOfWork, actor: Principal, entry_id: uuid.UUID, expected_version: int | None
+    uow: QualificationWork, actor: Principal, entry_id: uuid.UUID, expected_version: int | None
 ) -> None:
     async with uow:
         entry = found(await uow.qualifications.get(entry_id), "qualification", entry_id)
@@ -120,14 +140,16 @@ async def delete_entry(
         await uow.commit()
 
 
-async def get_entry(uow: UnitOfWork, actor: Principal, entry_id: uuid.UUID) -> QualificationEntry:
+async def get_entry(
+    uow: QualificationWork, actor: Principal, entry_id: uuid.UUID
+) -> QualificationEntry:
     actor.require(Permission.READ_ROSTER)
     async with uow:
         return found(await uow.qualifications.get(entry_id), "qualification", entry_id)
 
 
 async def list_entries(
-    uow: UnitOfWork, actor: Principal, filter: QualificationFilter, page: PageRequest
+    uow: QualificationWork, actor: Principal, filter: QualificationFilter, page: PageRequest
 ) -> Page[QualificationEntry]:
     actor.require(Permission.READ_ROSTER)
     async with uow:
@@ -195,7 +217,9 @@ def _rate(row: PassCounts, hidden: bool, decimals: int) -> PassRate:
     return PassRate(row.value, row.completed, row.passed, row.pupils, rate, False)
 
 
-async def pass_rates(uow: UnitOfWork, actor: Principal, request: PassRateRequest) -> PassRateReport:
+async def pass_rates(
+    uow: QualificationWork, actor: Principal, request: PassRateRequest
+) -> PassRateReport:
     """Passed / completed entries overall and per level, subject, awarding body or kind."""
     year = _checked(request)
     async with uow:

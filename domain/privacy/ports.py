@@ -42,8 +42,12 @@ class PupilRecords(Protocol):
         ...
 
 
-class PrivacyRepositories(Protocol):
-    """What the unit of work offers of the privacy feature (domain.unit_of_work)."""
-
+class HasPupilRecords(Protocol):
     @property
     def pupil_records(self) -> PupilRecords: ...
+
+
+class PrivacyRepositories(HasPupilRecords, Protocol):
+    """What the unit of work offers of the privacy feature (domain.unit_of_work). A use case
+    asks only for what it uses (`Has...`), so an in-memory unit of work for its tests need
+    offer no more."""

@@ -8,15 +8,23 @@ names the pupil only by id.
 
 import uuid
 from dataclasses import dataclass
+from typing import Protocol
 
 from domain.integration.audit import AuditAction
 from domain.kernel.access import Permission, Principal
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import InvariantViolation
 from domain.kernel.references import found
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools
+from domain.privacy.ports import HasPupilRecords
 from domain.privacy.retention import Erasure, decide, reason_problems, without_identifiers
 from domain.privacy.subject_access import SubjectAccessExport
-from domain.unit_of_work import UnitOfWork
+from domain.pupils.ports import HasPupils
+
+
+class PrivacyWork(HasPupilRecords, HasPupils, HasSchools, Transaction, Protocol):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +36,7 @@ class ErasePupil:
 
 
 async def export_subject_access(
-    uow: UnitOfWork, actor: Principal, pupil_id: uuid.UUID, clock: Clock = SYSTEM_CLOCK
+    uow: PrivacyWork, actor: Principal, pupil_id: uuid.UUID, clock: Clock = SYSTEM_CLOCK
 ) -> SubjectAccessExport:
     """Everything held about the pupil (archived pupils too), and a note that it was given."""
     actor.require(Permission.MANAGE_SCHOOL)
@@ -50,7 +58,7 @@ async def export_subject_access(
 
 
 async def erase_pupil(
-    uow: UnitOfWork, actor: Principal, cmd: ErasePupil, clock: Clock = SYSTEM_CLOCK
+    uow: PrivacyWork, actor: Principal, cmd: ErasePupil, clock: Clock = SYSTEM_CLOCK
 ) -> Erasure:
     """Remove the pupil from every table, scrub the audit entries about them, and log one
     entry with ids, the reason and the retention decision; refused (409) while SEN records

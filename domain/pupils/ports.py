@@ -40,8 +40,12 @@ class PupilRepository(Protocol):
     ) -> dict[uuid.UUID, list[Pupil]]: ...
 
 
-class PupilsRepositories(Protocol):
-    """What the unit of work offers of the pupils feature (domain.unit_of_work)."""
-
+class HasPupils(Protocol):
     @property
     def pupils(self) -> PupilRepository: ...
+
+
+class PupilsRepositories(HasPupils, Protocol):
+    """What the unit of work offers of the pupils feature (domain.unit_of_work). A use case
+    asks only for what it uses (`Has...`), so an in-memory unit of work for its tests need
+    offer no more."""

@@ -42,7 +42,7 @@ from domain.pupils.pupil import (
 from domain.pupils.upn import normalise as normalise_upn
 
 _IDS = ("UPN", "Unique Pupil Number")
-#: field -> headings SIMS, Arbor and Bromcom exports use for it (README: "Imports")
+#: field -> headings SIMS, Arbor and Bromcom exports use for it (docs/imports.md)
 PUPIL_COLUMNS: dict[str, tuple[str, ...]] = {
     "upn": _IDS,
     "mis_id": ("MIS ID", "Admission No", "Adno", "Admission Number", "Pupil ID", "External ID",

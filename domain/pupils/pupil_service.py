@@ -3,18 +3,25 @@
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
+from domain.assessment.ports import HasFrameworks
 from domain.kernel.access import Permission, Principal
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import InvariantViolation, PermissionDenied
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
 from domain.kernel.references import check_version, found, require_filter_scope
+from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
+from domain.organisation.ports import HasSchools
 from domain.privacy.pupil_view import Pseudonymiser, PupilView, view_of
-from domain.pupils.ports import PupilFilter
+from domain.pupils.ports import HasPupils, PupilFilter
 from domain.pupils.pupil import Characteristic, Enrolment, Gender, Pupil
-from domain.unit_of_work import UnitOfWork
+
+
+class PupilWork(HasFrameworks, HasPupils, HasSchools, Transaction, Protocol):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +56,7 @@ class UpdatePupil:
 
 
 async def enrol_pupil(
-    uow: UnitOfWork, actor: Principal, cmd: EnrolPupil, clock: Clock = SYSTEM_CLOCK
+    uow: PupilWork, actor: Principal, cmd: EnrolPupil, clock: Clock = SYSTEM_CLOCK
 ) -> Pupil:
     actor.require(Permission.WRITE_ROSTER, cmd.school_id)
     pupil = Pupil(
@@ -76,7 +83,7 @@ async def enrol_pupil(
 
 
 async def get_pupil(
-    uow: UnitOfWork,
+    uow: PupilWork,
     actor: Principal,
     pupil_id: uuid.UUID,
     pseudonymiser: Pseudonymiser,
@@ -89,7 +96,7 @@ async def get_pupil(
 
 
 async def list_pupils(
-    uow: UnitOfWork,
+    uow: PupilWork,
     actor: Principal,
     filter: PupilFilter,
     page: PageRequest,
@@ -106,7 +113,7 @@ async def list_pupils(
 
 
 async def update_pupil(
-    uow: UnitOfWork, actor: Principal, cmd: UpdatePupil, clock: Clock = SYSTEM_CLOCK
+    uow: PupilWork, actor: Principal, cmd: UpdatePupil, clock: Clock = SYSTEM_CLOCK
 ) -> Pupil:
     async with uow:
         pupil = found(await uow.pupils.get(cmd.pupil_id), "pupil", cmd.pupil_id)
@@ -136,7 +143,7 @@ async def update_pupil(
 
 
 async def archive_pupil(
-    uow: UnitOfWork,
+    uow: PupilWork,
     actor: Principal,
     pupil_id: uuid.UUID,
     expected_version: int | None,
@@ -154,7 +161,7 @@ async def archive_pupil(
         await uow.commit()
 
 
-async def restore_pupil(uow: UnitOfWork, actor: Principal, pupil_id: uuid.UUID) -> Pupil:
+async def restore_pupil(uow: PupilWork, actor: Principal, pupil_id: uuid.UUID) -> Pupil:
     async with uow:
         pupil = found(await uow.pupils.get(pupil_id, include_deleted=True), "pupil", pupil_id)
         actor.require(Permission.WRITE_ROSTER, pupil.school_id)

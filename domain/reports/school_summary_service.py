@@ -9,22 +9,33 @@ smaller than REPORT_MIN_GROUP_SIZE wherever those use cases can withhold them.
 import datetime as dt
 import uuid
 from dataclasses import dataclass
+from typing import Protocol
 
 from domain.analytics import progress_service
+from domain.analytics.ports import HasProgress, HasQuality
 from domain.analytics.progress import AssessmentPoint
 from domain.analytics.progress_service import Percentages
-from domain.assessment.ports import ModuleFilter
+from domain.assessment.ports import HasFrameworks, HasModules, ModuleFilter
 from domain.kernel.access import Principal
 from domain.kernel.calendar import AcademicYear, Module
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import InvariantViolation, Problem, invalid
 from domain.kernel.paging import PageRequest, every_page
 from domain.kernel.references import found
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools, HasTrusts
 from domain.outcomes import attendance_service
 from domain.outcomes import destination_summary_service as destinations_service
 from domain.outcomes import measure_service as measures_service
 from domain.outcomes import qualification_service as qualifications_service
-from domain.outcomes.ports import MeasureFilter
+from domain.outcomes.ports import (
+    HasAttendance,
+    HasMeasures,
+    HasQualifications,
+    HasSummaries,
+    MeasureFilter,
+)
+from domain.pupils.ports import HasPupils
 from domain.reports.summaries import (
     REPORT_MIN_GROUP_SIZE,
     VULNERABLE_GROUPS,
@@ -39,7 +50,25 @@ from domain.reports.summaries import (
     StrandSummary,
 )
 from domain.targets import target_progress_service
-from domain.unit_of_work import UnitOfWork
+
+
+class SchoolSummaryWork(
+    HasAttendance,
+    HasFrameworks,
+    HasMeasures,
+    HasModules,
+    HasProgress,
+    HasPupils,
+    HasQualifications,
+    HasQuality,
+    HasSchools,
+    HasSummaries,
+    HasTrusts,
+    Transaction,
+    Protocol,
+):
+    """What these use cases need of the unit of work."""
+
 
 #: the groups of the cohort analysis a summary asks for
 _DIMENSIONS = ("strand", *dict.fromkeys(d for d, _, _ in VULNERABLE_GROUPS))
@@ -122,7 +151,7 @@ def _candidates(
 
 
 async def locate(
-    uow: UnitOfWork,
+    uow: SchoolSummaryWork,
     actor: Principal,
     request: SchoolSummaryRequest,
     clock: Clock = SYSTEM_CLOCK,
@@ -154,7 +183,7 @@ async def locate(
 
 
 async def _progress(
-    uow: UnitOfWork, actor: Principal, place: ReportPlace, clock: Clock
+    uow: SchoolSummaryWork, actor: Principal, place: ReportPlace, clock: Clock
 ) -> tuple[StrandSummary, list[StrandSummary], list[GroupSummary]]:
     request = progress_service.CohortRequest(
         point=place.point,
@@ -233,7 +262,7 @@ def _year_before(day: dt.date) -> dt.date:
 
 
 async def _attendance(
-    uow: UnitOfWork, actor: Principal, place: ReportPlace, national: float, clock: Clock
+    uow: SchoolSummaryWork, actor: Principal, place: ReportPlace, national: float, clock: Clock
 ) -> AttendanceSummary:
     """From the start of the report's year to the end of its module (or today, if sooner)."""
     date_from = place.module.academic_year.starts_on
@@ -270,7 +299,7 @@ async def _attendance(
 
 
 async def _pass_rates(
-    uow: UnitOfWork, actor: Principal, place: ReportPlace
+    uow: SchoolSummaryWork, actor: Principal, place: ReportPlace
 ) -> list[PassRateSummary]:
     request = qualifications_service.PassRateRequest(
         school_id=place.school_id,
@@ -286,7 +315,9 @@ async def _pass_rates(
     return [row("All", report.overall), *(row(g.value or "", g) for g in report.groups)]
 
 
-async def _measures(uow: UnitOfWork, actor: Principal, place: ReportPlace) -> list[MeasureSummary]:
+async def _measures(
+    uow: SchoolSummaryWork, actor: Principal, place: ReportPlace
+) -> list[MeasureSummary]:
     """Every measure the school or its trust defines, for the results year's leavers."""
     defined = await every_page(
         lambda page: measures_service.list_measures(
@@ -322,7 +353,7 @@ async def _measures(uow: UnitOfWork, actor: Principal, place: ReportPlace) -> li
 
 
 async def _destinations(
-    uow: UnitOfWork, actor: Principal, place: ReportPlace
+    uow: SchoolSummaryWork, actor: Principal, place: ReportPlace
 ) -> LeaverDestinations:
     year = place.results_year
     request = destinations_service.SummaryRequest(
@@ -342,7 +373,7 @@ async def _destinations(
 
 
 async def _targets(
-    uow: UnitOfWork, actor: Principal, place: ReportPlace, clock: Clock
+    uow: SchoolSummaryWork, actor: Principal, place: ReportPlace, clock: Clock
 ) -> dict[str, int]:
     request = target_progress_service.TargetProgressRequest(place.point, school_id=place.school_id)
     report = await target_progress_service.target_progress(
@@ -352,7 +383,7 @@ async def _targets(
 
 
 async def school_summary(
-    uow: UnitOfWork,
+    uow: SchoolSummaryWork,
     actor: Principal,
     request: SchoolSummaryRequest,
     clock: Clock = SYSTEM_CLOCK,
@@ -363,7 +394,7 @@ async def school_summary(
 
 
 async def summary_at(
-    uow: UnitOfWork, actor: Principal, place: ReportPlace, national: float, clock: Clock
+    uow: SchoolSummaryWork, actor: Principal, place: ReportPlace, national: float, clock: Clock
 ) -> SchoolSummary:
     cohort, strands, groups = await _progress(uow, actor, place, clock)
     return SchoolSummary(

@@ -7,18 +7,41 @@ for its own module N of the year (module dates differ between schools).
 
 import uuid
 from dataclasses import dataclass
+from typing import Protocol
 
+from domain.analytics.ports import HasProgress, HasQuality
 from domain.analytics.progress import AssessmentPoint
 from domain.analytics.progress_service import analysis_schools
+from domain.assessment.ports import HasFrameworks, HasModules
 from domain.kernel.access import Principal
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import InvariantViolation, invalid
 from domain.kernel.paging import every_page
 from domain.kernel.references import found
-from domain.organisation.ports import SchoolFilter
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools, HasTrusts, SchoolFilter
+from domain.outcomes.ports import HasAttendance, HasMeasures, HasQualifications, HasSummaries
+from domain.pupils.ports import HasPupils
 from domain.reports.school_summary_service import SchoolSummaryRequest, checked, locate, summary_at
 from domain.reports.summaries import SchoolSummary, TrustSummary
-from domain.unit_of_work import UnitOfWork
+
+
+class TrustSummaryWork(
+    HasAttendance,
+    HasFrameworks,
+    HasMeasures,
+    HasModules,
+    HasProgress,
+    HasPupils,
+    HasQualifications,
+    HasQuality,
+    HasSchools,
+    HasSummaries,
+    HasTrusts,
+    Transaction,
+    Protocol,
+):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +53,7 @@ class TrustSummaryRequest:
 
 
 async def trust_summary(
-    uow: UnitOfWork,
+    uow: TrustSummaryWork,
     actor: Principal,
     request: TrustSummaryRequest,
     clock: Clock = SYSTEM_CLOCK,
@@ -61,7 +84,7 @@ async def trust_summary(
 
 
 async def _point(
-    uow: UnitOfWork,
+    uow: TrustSummaryWork,
     actor: Principal,
     request: TrustSummaryRequest,
     school_ids: list[uuid.UUID],

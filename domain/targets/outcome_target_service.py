@@ -3,7 +3,9 @@
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Protocol
 
+from domain.assessment.ports import HasFrameworks
 from domain.kernel.access import Permission, Principal
 from domain.kernel.calendar import AcademicYear
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
@@ -17,8 +19,11 @@ from domain.kernel.references import (
     referenced_pupil,
     require_filter_scope,
 )
+from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
-from domain.targets.ports import OutcomeTargetFilter
+from domain.organisation.ports import HasSchools
+from domain.pupils.ports import HasPupils
+from domain.targets.ports import HasOutcomes, OutcomeTargetFilter
 from domain.targets.target import (
     OutcomeEvaluation,
     OutcomeRating,
@@ -27,7 +32,10 @@ from domain.targets.target import (
     OutcomeTarget,
     Term,
 )
-from domain.unit_of_work import UnitOfWork
+
+
+class OutcomeTargetWork(HasFrameworks, HasOutcomes, HasPupils, HasSchools, Transaction, Protocol):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +70,7 @@ class EvaluateOutcome:
 
 
 async def set_outcome_target(
-    uow: UnitOfWork, actor: Principal, cmd: SetOutcomeTarget, clock: Clock = SYSTEM_CLOCK
+    uow: OutcomeTargetWork, actor: Principal, cmd: SetOutcomeTarget, clock: Clock = SYSTEM_CLOCK
 ) -> OutcomeTarget:
     actor.require(Permission.WRITE_ASSESSMENT)
     async with uow:
@@ -87,7 +95,7 @@ async def set_outcome_target(
 
 
 async def update_outcome_target(
-    uow: UnitOfWork, actor: Principal, cmd: UpdateOutcomeTarget
+    uow: OutcomeTargetWork, actor: Principal, cmd: UpdateOutcomeTarget
 ) -> OutcomeTarget:
     async with uow:
         outcome = found(await uow.outcomes.get(cmd.outcome_id), "outcome target", cmd.outcome_id)
@@ -107,7 +115,7 @@ async def update_outcome_target(
 
 
 async def evaluate_outcome(
-    uow: UnitOfWork, actor: Principal, cmd: EvaluateOutcome, clock: Clock = SYSTEM_CLOCK
+    uow: OutcomeTargetWork, actor: Principal, cmd: EvaluateOutcome, clock: Clock = SYSTEM_CLOCK
 ) -> OutcomeTarget:
     async with uow:
         outcome = found(await uow.outcomes.get(cmd.outcome_id), "outcome target", cmd.outcome_id)
@@ -140,7 +148,7 @@ def as_seen_by(outcome: OutcomeTarget, actor: Principal) -> OutcomeTarget:
 
 
 async def get_outcome_target(
-    uow: UnitOfWork, actor: Principal, outcome_id: uuid.UUID
+    uow: OutcomeTargetWork, actor: Principal, outcome_id: uuid.UUID
 ) -> OutcomeTarget:
     actor.require(Permission.READ_ROSTER)
     async with uow:
@@ -149,7 +157,7 @@ async def get_outcome_target(
 
 
 async def list_outcome_targets(
-    uow: UnitOfWork, actor: Principal, filter: OutcomeTargetFilter, page: PageRequest
+    uow: OutcomeTargetWork, actor: Principal, filter: OutcomeTargetFilter, page: PageRequest
 ) -> Page[OutcomeTarget]:
     actor.require(Permission.READ_ROSTER)
     async with uow:

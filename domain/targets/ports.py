@@ -65,11 +65,17 @@ class OutcomeTargetRepository(Protocol):
     ) -> Page[OutcomeTarget]: ...
 
 
-class TargetsRepositories(Protocol):
-    """What the unit of work offers of the targets feature (domain.unit_of_work)."""
-
+class HasTargets(Protocol):
     @property
     def targets(self) -> TargetRepository: ...
 
+
+class HasOutcomes(Protocol):
     @property
     def outcomes(self) -> OutcomeTargetRepository: ...
+
+
+class TargetsRepositories(HasTargets, HasOutcomes, Protocol):
+    """What the unit of work offers of the targets feature (domain.unit_of_work). A use case
+    asks only for what it uses (`Has...`), so an in-memory unit of work for its tests need
+    offer no more."""

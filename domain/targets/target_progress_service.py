@@ -7,22 +7,33 @@ the request. They report and suggest: no target's status is changed here.
 
 import uuid
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from domain.analytics.ports import HasProgress, HasQuality
 from domain.analytics.progress import AssessmentPoint
 from domain.analytics.progress_service import analysis_schools, latest_point
+from domain.assessment.ports import HasFrameworks, HasModules
 from domain.kernel.access import Permission, Principal
 from domain.kernel.calendar import AcademicYear
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import InvariantViolation
 from domain.kernel.paging import MAX_LIMIT, Page, PageRequest
 from domain.kernel.references import found, require_filter_scope
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools
+from domain.pupils.ports import HasPupils
 from domain.targets.target_progress import (
     TargetProgress,
     TargetProgressQuery,
     TrackingRules,
     TrackStatus,
 )
-from domain.unit_of_work import UnitOfWork
+
+
+class TargetProgressWork(
+    HasFrameworks, HasModules, HasProgress, HasPupils, HasQuality, HasSchools, Transaction, Protocol
+):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +66,7 @@ def _checked(point: AssessmentPoint, rules: TrackingRules) -> None:
 
 
 async def target_progress(
-    uow: UnitOfWork,
+    uow: TargetProgressWork,
     actor: Principal,
     request: TargetProgressRequest,
     page: PageRequest,
@@ -82,7 +93,7 @@ async def target_progress(
 
 
 async def pupil_target_progress(
-    uow: UnitOfWork,
+    uow: TargetProgressWork,
     actor: Principal,
     pupil_id: uuid.UUID,
     point: AssessmentPoint | None = None,

@@ -25,7 +25,7 @@ from domain.kernel.calendar import AcademicYear
 from domain.kernel.errors import Conflict
 from domain.targets.target import CURRENT_STATUSES, Target, TargetRevision, TargetStatus
 
-#: field -> other headings tracker exports use for it (README: "Imports")
+#: field -> other headings tracker exports use for it (docs/imports.md)
 TARGET_COLUMNS: dict[str, tuple[str, ...]] = {
     "upn": ("UPN", "Unique Pupil Number"),
     "mis_id": ("MIS ID", "Admission No", "Adno", "Admission Number", "Pupil ID", "External ID"),

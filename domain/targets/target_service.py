@@ -3,7 +3,9 @@
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Protocol
 
+from domain.assessment.ports import HasFrameworks
 from domain.kernel.access import Permission, Principal
 from domain.kernel.calendar import AcademicYear
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
@@ -19,9 +21,15 @@ from domain.kernel.references import (
     require_filter_scope,
     step_on_scale,
 )
-from domain.targets.ports import TargetFilter
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools
+from domain.pupils.ports import HasPupils
+from domain.targets.ports import HasTargets, TargetFilter
 from domain.targets.target import Target, TargetRevision, TargetStatus, chain_history
-from domain.unit_of_work import UnitOfWork
+
+
+class TargetWork(HasFrameworks, HasPupils, HasSchools, HasTargets, Transaction, Protocol):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +59,7 @@ class ReviseTarget:
 
 
 async def set_target(
-    uow: UnitOfWork, actor: Principal, cmd: SetTarget, clock: Clock = SYSTEM_CLOCK
+    uow: TargetWork, actor: Principal, cmd: SetTarget, clock: Clock = SYSTEM_CLOCK
 ) -> Target:
     actor.require(Permission.WRITE_ASSESSMENT)
     async with uow:
@@ -95,7 +103,7 @@ def new_target(cmd: SetTarget, school_id: uuid.UUID, actor: Principal, now: date
 
 
 async def change_target_status(
-    uow: UnitOfWork, actor: Principal, cmd: ChangeTargetStatus, clock: Clock = SYSTEM_CLOCK
+    uow: TargetWork, actor: Principal, cmd: ChangeTargetStatus, clock: Clock = SYSTEM_CLOCK
 ) -> Target:
     async with uow:
         target = found(await uow.targets.get(cmd.target_id), "target", cmd.target_id)
@@ -118,7 +126,7 @@ async def change_target_status(
 
 
 async def revise_target(
-    uow: UnitOfWork, actor: Principal, cmd: ReviseTarget, clock: Clock = SYSTEM_CLOCK
+    uow: TargetWork, actor: Principal, cmd: ReviseTarget, clock: Clock = SYSTEM_CLOCK
 ) -> Target:
     """Supersede a target with a new step; returns the new, active target."""
     async with uow:
@@ -152,7 +160,7 @@ def history_as_seen_by(history: list[TargetRevision], actor: Principal) -> list[
     return [replace(revision, reason="") for revision in history]
 
 
-async def get_target(uow: UnitOfWork, actor: Principal, target_id: uuid.UUID) -> Target:
+async def get_target(uow: TargetWork, actor: Principal, target_id: uuid.UUID) -> Target:
     actor.require(Permission.READ_ROSTER)
     async with uow:
         target = found(await uow.targets.get(target_id), "target", target_id)
@@ -160,7 +168,7 @@ async def get_target(uow: UnitOfWork, actor: Principal, target_id: uuid.UUID) ->
 
 
 async def target_history(
-    uow: UnitOfWork, actor: Principal, target_id: uuid.UUID
+    uow: TargetWork, actor: Principal, target_id: uuid.UUID
 ) -> list[TargetRevision]:
     """Every change to this target and to the targets it superseded or was superseded by."""
     actor.require(Permission.READ_ROSTER)
@@ -172,7 +180,7 @@ async def target_history(
 
 
 async def list_targets(
-    uow: UnitOfWork, actor: Principal, filter: TargetFilter, page: PageRequest
+    uow: TargetWork, actor: Principal, filter: TargetFilter, page: PageRequest
 ) -> Page[Target]:
     actor.require(Permission.READ_ROSTER)
     async with uow:

@@ -10,14 +10,21 @@ import enum
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
+from domain.analytics.ports import HasProgress, HasQuality
 from domain.analytics.progress_service import analysis_schools
+from domain.assessment.ports import HasFrameworks, HasModules
 from domain.kernel.access import Permission, Principal
 from domain.kernel.calendar import AcademicYear
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import InvariantViolation, invalid
 from domain.kernel.paging import Page, PageRequest
 from domain.kernel.references import not_in_future, require_filter_scope
+from domain.kernel.transaction import Transaction
+from domain.organisation.ports import HasSchools
+from domain.pupils.ports import HasPupils
+from domain.targets.ports import HasTargets
 from domain.targets.target_service import SetTarget, new_target
 from domain.targets.target_suggestion import (
     NoSuggestion,
@@ -26,7 +33,20 @@ from domain.targets.target_suggestion import (
     TargetSuggestion,
     percentile_problems,
 )
-from domain.unit_of_work import UnitOfWork
+
+
+class TargetSuggestionWork(
+    HasFrameworks,
+    HasModules,
+    HasProgress,
+    HasPupils,
+    HasQuality,
+    HasSchools,
+    HasTargets,
+    Transaction,
+    Protocol,
+):
+    """What these use cases need of the unit of work."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +74,7 @@ def _checked(academic_year: str, percentile: int) -> AcademicYear:
 
 
 async def suggest_targets(
-    uow: UnitOfWork, actor: Principal, request: SuggestionRequest, page: PageRequest
+    uow: TargetSuggestionWork, actor: Principal, request: SuggestionRequest, page: PageRequest
 ) -> SuggestionReport:
     """A page of pupils on roll when the year starts, each with a suggestion per strand."""
     year = _checked(request.academic_year, request.percentile)
@@ -140,7 +160,7 @@ def _step_or_skip(s: TargetSuggestion) -> uuid.UUID | AppliedSuggestion:
 
 
 async def apply_suggestions(
-    uow: UnitOfWork, actor: Principal, cmd: ApplySuggestions, clock: Clock = SYSTEM_CLOCK
+    uow: TargetSuggestionWork, actor: Principal, cmd: ApplySuggestions, clock: Clock = SYSTEM_CLOCK
 ) -> list[AppliedSuggestion]:
     """Set each suggested target that can be set, and say why each other row was skipped.
 

@@ -61,7 +61,8 @@ def _is_text(node: Any) -> bool:
         return "format" not in node and "enum" not in node
     if node.get("type") == "array":
         return _is_text(node.get("items"))
-    return any(_is_text(option) for option in node.get("anyOf", node.get("oneOf", [])))
+    options: list[Any] = node.get("anyOf", node.get("oneOf", [])) or []
+    return any(_is_text(option) for option in options)
 
 
 def declared_string_fields(document: Schema, schema: GraphQLSchema) -> set[str]:

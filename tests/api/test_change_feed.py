@@ -68,7 +68,8 @@ async def _get(client: httpx.AsyncClient, world: World, path: str, who: str = "t
 
 def _marks(pupil_id: str, days: int, code: str = "/") -> list[dict[str, Any]]:
     """AM and PM marks on `days` consecutive weekdays from 4 September 2023."""
-    marks, day = [], date(2023, 9, 4)
+    marks: list[dict[str, Any]] = []
+    day = date(2023, 9, 4)
     while len(marks) < 2 * days:
         if day.weekday() < 5:
             marks += [

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import uuid
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -14,6 +15,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import text
+from sqlalchemy.pool import QueuePool
 
 from api.runtime import Runtime
 from domain.assessment import judgement_service as judgements
@@ -23,6 +25,7 @@ from domain.kernel.clock import SYSTEM_CLOCK
 from domain.outcomes import attendance_service as attendance
 from domain.outcomes import destination_service as destinations
 from domain.outcomes import qualification_service as qualifications
+from domain.outcomes.attendance import Session
 from domain.outcomes.destination import DestinationCategory
 from domain.outcomes.qualification import EntryStatus, QualificationKind, QualificationLevel
 from domain.pupils import pupil_service as pupils
@@ -121,9 +124,9 @@ async def seeded(runtime: Runtime) -> Seeded:
         uow(),
         system,
         [
-            attendance.MarkIn(amira.id, date(2023, 10, 2), attendance.Session.AM, "/"),
-            attendance.MarkIn(amira.id, date(2024, 2, 1), attendance.Session.PM, "I"),
-            attendance.MarkIn(cara.id, date(2023, 10, 3), attendance.Session.AM, "/"),
+            attendance.MarkIn(amira.id, date(2023, 10, 2), Session.AM, "/"),
+            attendance.MarkIn(amira.id, date(2024, 2, 1), Session.PM, "I"),
+            attendance.MarkIn(cara.id, date(2023, 10, 3), Session.AM, "/"),
         ],
     )
     async with runtime.database.engine.connect() as connection:
@@ -523,6 +526,7 @@ async def test_a_large_export_streams_every_row_and_returns_its_connection(
     client: httpx.AsyncClient, crowded: World, runtime: Runtime
 ) -> None:
     pool = runtime.database.engine.pool
+    assert isinstance(pool, QueuePool)
     before = pool.checkedout()
 
     async with client.stream(
@@ -543,18 +547,19 @@ async def test_a_client_leaving_mid_stream_ends_the_transaction_and_frees_the_co
     app: FastAPI, crowded: World, runtime: Runtime
 ) -> None:
     pool = runtime.database.engine.pool
+    assert isinstance(pool, QueuePool)
     before = pool.checkedout()
     chunks: list[bytes] = []
     finished: list[bool] = []
     gone = asyncio.Event()
 
-    async def receive() -> dict[str, Any]:
+    async def receive() -> MutableMapping[str, Any]:
         if not chunks:
             return {"type": "http.request", "body": b"", "more_body": False}
         await gone.wait()
         return {"type": "http.disconnect"}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         if message["type"] == "http.response.body":
             chunks.append(message["body"])
             finished.append(not message.get("more_body", False))

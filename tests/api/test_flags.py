@@ -17,7 +17,8 @@ from domain.analytics.flag_service import StrandFlags
 from domain.analytics.flags import Flag, FlagCheck, FlagQuery, FlagSettings, Unmeasured, verdicts
 from domain.analytics.progress import AssessmentPoint, RateRule
 from domain.assessment.judgement import JudgementKind
-from domain.kernel.access import Role
+from domain.identity import identity_service as identity
+from domain.kernel.access import Permission, Principal, Role
 from domain.pupils import pupil_service as pupils
 from domain.pupils.pupil import Pupil
 from persistence.analytics.flags import peer_percentiles
@@ -649,6 +650,43 @@ async def test_bad_pupil_flag_parameters_are_refused_naming_the_field(
     assert_problem(response, 422, field)
     not_an_id = await client.get("/api/v1/pupils/123/flags", headers=headers)
     assert_problem(not_an_id, 422, "pupil_id")
+
+
+async def test_the_work_list_refuses_bad_settings_naming_every_field_at_once(
+    client: httpx.AsyncClient, runtime: Runtime, school: Tracker
+) -> None:
+    headers = await school.headers(Role.TEACHER)
+    response = await client.get(
+        WORKLIST, params=at_point(min_peers="0", tolerance="-1"), headers=headers
+    )
+    assert_problem(response, 422)
+    assert [e["field"] for e in response.json()["errors"]] == ["min_peers", "tolerance"]
+
+
+async def test_flags_need_the_read_analytics_permission(
+    client: httpx.AsyncClient, runtime: Runtime, school: Tracker
+) -> None:
+    issued = await identity.create_client(
+        runtime.system_uow(),
+        Principal.system(),
+        identity.CreateClient(
+            "Roster only",
+            frozenset({Permission.READ_ROSTER}),
+            school_ids=frozenset({school.school.id}),
+        ),
+        runtime.hasher,
+    )
+    token = runtime.tokens.issue(issued.client.client_id, "client", "integration")
+    headers = {"Authorization": f"Bearer {token}"}
+    pupil = await school.pupil()
+    worklist = await client.get(
+        WORKLIST, params=at_point(school_id=str(school.school.id)), headers=headers
+    )
+    assert_problem(worklist, 403)
+    assert_problem(
+        await client.get(f"/api/v1/pupils/{pupil.id}/flags", params=at_point(), headers=headers),
+        403,
+    )
 
 
 async def test_a_module_nobody_was_judged_at_gives_an_empty_work_list(

@@ -23,8 +23,9 @@ from graphql import (
 )
 
 from api.graphql.cost import LIST_BOUNDS, TOO_COSTLY, Bound, is_connection, operation_cost
+from api.graphql.errors import TIMED_OUT
 from api.graphql.paging import MAX_FIRST
-from api.graphql.schema import TIMED_OUT, _Schema, build_schema
+from api.graphql.schema import _Schema, build_schema
 from tests.api.graphql_support import counting_statements, data, post
 from tests.factories import World
 

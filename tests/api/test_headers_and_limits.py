@@ -125,7 +125,7 @@ async def test_a_streamed_import_is_not_held_to_the_body_limit(
 
 def test_production_refuses_generated_keys(tmp_path: object) -> None:
     with pytest.raises(UnsafeProduction) as refused:
-        create_app(ApiSettings(env="production", data_dir=str(tmp_path)))  # type: ignore[arg-type]
+        create_app(ApiSettings(env="production", data_dir=str(tmp_path)))
 
     assert "STEPWISE_AUTH_SIGNING_KEY" in str(refused.value)
     assert "STEPWISE_PSEUDONYM_KEY" in str(refused.value)

@@ -200,7 +200,7 @@ async def test_damaged_files_are_reported_by_line_and_nothing_is_written(
     client: httpx.AsyncClient, world: World
 ) -> None:
     good = _row(world)
-    cases = {
+    cases: dict[str, str | bytes] = {
         "encoding": _csv(world, good).encode() + "Zoë,Ü".encode("latin-1"),
         "columns": _csv(world, good, f"{world.pupils[1].upn},READ,2023/"),
         "truncated": _csv(world, good) + f'{world.pupils[1].upn},READ,2023/24,1,S2,"2023-',

@@ -98,7 +98,7 @@ def test_the_problem_schema_names_every_member_a_problem_carries() -> None:
     request = Request(scope)
     request.state.correlation_id = "abc"
     response = problem_response(request, 409, "conflict", "Conflict", problems=[Problem("a", "b")])
-    body = json.loads(response.body)
+    body = json.loads(bytes(response.body))
 
     assert set(schemas["Problem"]["required"]) <= set(body) <= set(schemas["Problem"]["properties"])
     assert set(body["errors"][0]) == set(schemas["ProblemField"]["required"])

@@ -12,6 +12,7 @@ from domain.analytics.progress import (
     Band,
     KeyStage,
     ProgressFact,
+    ProgressModel,
     RateRule,
     Thresholds,
     band_for,
@@ -116,7 +117,7 @@ async def test_where_maintenance_is_expected_holding_steady_counts_as_the_model_
     assert (fact.expected_gain, fact.band, fact.model_label) == (0.0, band, "Maintenance v2")
 
 
-async def list_models(tracker: Tracker) -> list[progress_models.ProgressModel]:
+async def list_models(tracker: Tracker) -> list[ProgressModel]:
     return await progress_models.list_models(
         tracker.runtime.system_uow(), SYSTEM, tracker.framework.id
     )

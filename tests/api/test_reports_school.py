@@ -245,7 +245,7 @@ async def test_format_pdf_is_the_page_printed_on_a4_with_its_figures(
     client: httpx.AsyncClient, trust: ReportTrust
 ) -> None:
     headers = await trust.main.headers(Role.TEACHER)
-    params = {"academic_year": YEAR, "module": MODULE}
+    params: dict[str, str | int] = {"academic_year": YEAR, "module": MODULE}
     page = await client.get(_path(trust), params={**params, "format": "html"}, headers=headers)
 
     response = await client.get(_path(trust), params={**params, "format": "pdf"}, headers=headers)

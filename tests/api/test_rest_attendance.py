@@ -320,7 +320,13 @@ async def test_persistent_absence_starts_at_exactly_ten_percent_and_severe_at_fi
     just_under = ["/"] * 901 + ["I"] * 99  # 9.9%
     half = ["/"] * 10 + ["G"] * 10
     just_under_half = ["/"] * 11 + ["G"] * 10  # 47.6%
-    registers = [({}, ten_percent), ({}, just_under), ({}, half), ({}, just_under_half)]
+    no_details: dict[str, Any] = {}
+    registers = [
+        (no_details, ten_percent),
+        (no_details, just_under),
+        (no_details, half),
+        (no_details, just_under_half),
+    ]
     school_id, pupils = await _school_with(client, shared_world, registers)
     body = await _summary(client, shared_world, school_id=school_id, group_by=["school"])
     rows = {r["pupil_id"]: r for r in body["pupils"]}
@@ -345,7 +351,7 @@ async def test_groups_are_compared_with_the_comparator(
     client: httpx.AsyncClient, shared_world: World
 ) -> None:
     pp = [{"start_on": "2020-09-01", "kind": "pupil_premium"}]
-    registers = [
+    registers: list[tuple[dict[str, Any], list[str]]] = [
         ({"characteristics": pp, "gender": "F"}, ["/"] * 9 + ["N"]),  # 90%
         ({"characteristics": pp, "gender": "M"}, ["/"] * 8 + ["N"] * 2),  # 80%
         ({"gender": "M"}, ["/"] * 10),  # 100%

@@ -8,6 +8,7 @@ unknown destinations remain in the denominator.
 """
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 import httpx
@@ -30,13 +31,15 @@ async def milestone(runtime: Runtime) -> LeaverSchool:
     school = await LeaverSchool.build(
         runtime, roles=("school_admin", "teacher", "trust_analyst"), name="Milestone Academy"
     )
-    year_14 = {"year_group": "14", "joined_on": date(2019, 9, 2), "left_on": date(2023, 7, 21)}
+    year_14 = partial(
+        school.leaver, year_group="14", joined_on=date(2019, 9, 2), left_on=date(2023, 7, 21)
+    )
     for n in range(10):
-        await school.leaver(**year_14, category=ISC, sustained=n < 8)
+        await year_14(category=ISC, sustained=n < 8)
     for n in range(3):
-        await school.leaver(**year_14, category=FE, sustained=False if n == 0 else None)
+        await year_14(category=FE, sustained=False if n == 0 else None)
     for _ in range(2):
-        await school.leaver(**year_14, category=SOCIAL_CARE)
+        await year_14(category=SOCIAL_CARE)
     # not Year 14 leavers of 2022/23: a Year 11 leaver, and a Year 14 leaver a year later
     await school.leaver(year_group="11", left_on=date(2023, 7, 21))
     await school.leaver(year_group="14", joined_on=date(2019, 9, 2), left_on=date(2024, 7, 19))

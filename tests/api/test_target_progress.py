@@ -299,7 +299,12 @@ async def test_counts_cover_every_current_target_and_pages_follow_the_cursor(
         SYSTEM,
         targets.ChangeTargetStatus(marked.id, None, TargetStatus.TOO_CHALLENGING),
     )
-    query = {"academic_year": YEAR, "module": 4, "school_id": str(school.school.id), "limit": 2}
+    query: dict[str, str | int] = {
+        "academic_year": YEAR,
+        "module": 4,
+        "school_id": str(school.school.id),
+        "limit": 2,
+    }
     first = await client.get("/api/v1/targets/progress", params=query, headers=admin)
     assert first.status_code == 200, first.text
     body = first.json()
@@ -399,7 +404,7 @@ async def test_intruders_are_refused_or_see_nothing_of_the_school(
         "other trust": await stranger.headers(Role.TRUST_ADMIN),
         "other school": await neighbour.headers(Role.SCHOOL_ADMIN),
     }
-    point = {"academic_year": YEAR, "module": 4}
+    point: dict[str, str | int] = {"academic_year": YEAR, "module": 4}
     for who, headers in intruders.items():
         by_school = await client.get(
             "/api/v1/targets/progress",

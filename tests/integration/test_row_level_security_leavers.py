@@ -33,8 +33,12 @@ async def _records_of(world: World) -> None:
                 pupil.id, "Pearson", "FS Maths", QualificationLevel.ENTRY_2, QualificationKind.GCSE
             ),
         )
-    for owner in ({"school_id": world.school.id}, {"trust_id": world.trust.id}):
-        await measures.create_measure(uow(), SYSTEM, measures.CreateMeasure("M", "11", 1, **owner))
+    for school_id, trust_id in ((world.school.id, None), (None, world.trust.id)):
+        await measures.create_measure(
+            uow(),
+            SYSTEM,
+            measures.CreateMeasure("M", "11", 1, school_id=school_id, trust_id=trust_id),
+        )
 
 
 async def test_unfiltered_sql_sees_only_the_scoped_schools_rows(

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.analytics import flag_service as flags_service
 from domain.analytics.flags import (
     SLACK,
     Flag,
@@ -33,10 +32,8 @@ from domain.analytics.flags import (
     verdicts,
 )
 from domain.analytics.progress import AssessmentPoint
-from domain.kernel.access import Principal, Role
 from domain.kernel.calendar import AcademicYear
-from domain.kernel.errors import InvariantViolation, PermissionDenied, Problem
-from tests.unit.world import World
+from domain.kernel.errors import InvariantViolation, Problem
 
 POINT = AssessmentPoint("2023/24", 6)
 gaps = st.floats(min_value=-50, max_value=50, allow_nan=False)
@@ -229,28 +226,9 @@ def test_a_query_knows_the_year_before() -> None:
     assert FlagQuery(replace(POINT, academic_year="2000/01"), (), ()).previous_year == "1999/00"
 
 
-async def test_the_work_list_refuses_bad_settings_and_years_naming_the_field(w: World) -> None:
-    bad = flags_service.FlagRequest(POINT, settings=FlagSettings(min_peers=0, tolerance=-1))
-    with pytest.raises(InvariantViolation) as caught:
-        await flags_service.flag_worklist(w.uow(w.teacher), w.teacher, bad)
-    assert [p.field for p in caught.value.problems] == ["min_peers", "tolerance"]
-    with pytest.raises(InvariantViolation) as year:  # refused as soon as the point is made
+def test_an_academic_year_is_refused_as_soon_as_the_point_is_made() -> None:
+    with pytest.raises(InvariantViolation) as year:
         AssessmentPoint("2023/25", 6)
     assert year.value.problems[0] == Problem(
         "academic_year", "an academic year is written like 2023/24", "academic_year"
     )
-
-
-async def test_flags_need_the_read_analytics_permission(w: World) -> None:
-    client = Principal(
-        subject="mis-sync",
-        role=Role.INTEGRATION,
-        school_ids=frozenset({w.school.id}),
-        permissions=frozenset(),
-    )
-    with pytest.raises(PermissionDenied):
-        await flags_service.flag_worklist(
-            w.uow(client), client, flags_service.FlagRequest(POINT, school_id=w.school.id)
-        )
-    with pytest.raises(PermissionDenied):
-        await flags_service.pupil_flags(w.uow(client), client, w.pupil.id, POINT)

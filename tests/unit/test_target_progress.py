@@ -1,6 +1,7 @@
 """The on-track rule for scale targets, at and just past each boundary."""
 
 import math
+from functools import partial
 
 import pytest
 from hypothesis import given
@@ -48,14 +49,14 @@ def test_too_challenging_is_suggested_only_below_the_far_behind_ratio() -> None:
 
 
 def test_too_challenging_waits_until_min_elapsed_fraction_of_the_year_has_passed() -> None:
-    far = {"current": 3.0, "projected": 4.0}
-    assert status(**far, elapsed=1 / 3) is TrackStatus.TOO_CHALLENGING_SUGGESTED
-    assert status(**far, elapsed=96 / 288) is TrackStatus.TOO_CHALLENGING_SUGGESTED
-    assert status(**far, elapsed=1 / 3 - JUST) is TrackStatus.BEHIND
-    assert status(**far, elapsed=0.0) is TrackStatus.BEHIND
-    assert status(**far, elapsed=None) is TrackStatus.BEHIND
+    far = partial(status, current=3.0, projected=4.0)
+    assert far(elapsed=1 / 3) is TrackStatus.TOO_CHALLENGING_SUGGESTED
+    assert far(elapsed=96 / 288) is TrackStatus.TOO_CHALLENGING_SUGGESTED
+    assert far(elapsed=1 / 3 - JUST) is TrackStatus.BEHIND
+    assert far(elapsed=0.0) is TrackStatus.BEHIND
+    assert far(elapsed=None) is TrackStatus.BEHIND
     never_wait = TrackingRules(min_elapsed_fraction=0)
-    assert status(**far, elapsed=0.0, rules=never_wait) is TrackStatus.TOO_CHALLENGING_SUGGESTED
+    assert far(elapsed=0.0, rules=never_wait) is TrackStatus.TOO_CHALLENGING_SUGGESTED
 
 
 def test_without_a_judgement_or_a_rate_there_is_no_verdict() -> None:
