@@ -1,7 +1,8 @@
 """Shapes shared by every REST resource: strict inputs, answers read from entities, pages, and
 partial updates."""
 
-from typing import Annotated, Any, Generic, Self, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, Protocol, Self, TypeVar
 
 from fastapi import Request, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
@@ -52,6 +53,23 @@ class ReadModel(BaseModel):
     @classmethod
     def of(cls, entity: Any) -> Self:
         return cls.model_validate(entity, from_attributes=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ShownKind:
+    """How the API shows a kind of pupil-level record (domain.integration.records): the
+    answer its own GET gives, which the change feed repeats for each change. Declared beside
+    that answer in its feature's schemas; api.integration.records finds them all."""
+
+    name: str
+    out: "type[Answer]"
+
+
+class Answer(Protocol):
+    """An answer made from an entity by its `of`."""
+
+    @classmethod
+    def of(cls, entity: Any, /) -> BaseModel: ...
 
 
 def _label(value: Any) -> Any:

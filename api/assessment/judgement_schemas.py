@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from api.schemas import InputModel
+from api.schemas import InputModel, ShownKind
 from domain.assessment.judgement import Judgement, JudgementKind, JudgementRevision, ModerationState
 
 EvidenceLinks = list[str]
@@ -129,3 +129,7 @@ class JudgementRevisionOut(BaseModel):
             changed_at=r.changed_at,
             reason=r.reason,
         )
+
+
+#: judgements in the change feed: as GET shows one (api.integration.records)
+JUDGEMENTS_SHOWN = ShownKind("judgements", JudgementOut)

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Query
 from api.dependencies import PrincipalDep, PseudonymiserDep, UowDep
 from api.errors import ApiProblem
 from api.integration.change_schemas import ChangesOut, LatestOut
+from api.integration.records import ChangedResource
 from domain.integration import change_service as service
 from domain.integration.changes import (
     DEFAULT_CHANGES,
     MAX_CHANGES,
     START,
-    ChangedResource,
     FeedPosition,
 )
 from domain.kernel.errors import Problem

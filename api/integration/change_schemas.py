@@ -4,45 +4,13 @@ import uuid
 
 from pydantic import BaseModel, Field
 
-from api.assessment.judgement_schemas import JudgementOut
-from api.outcomes.attendance_schemas import MarkOut
-from api.outcomes.destination_schemas import DestinationOut
-from api.outcomes.qualification_schemas import QualificationOut
-from api.pupils.pupil_schemas import PupilOut
-from api.targets.target_schemas import TargetOut
-from domain.assessment.judgement import Judgement
-from domain.integration.changes import (
-    Change,
-    ChangeAction,
-    ChangedResource,
-    ChangePage,
-    FeedPosition,
-)
-from domain.outcomes.attendance import AttendanceMark
-from domain.outcomes.destination import Destination
-from domain.outcomes.qualification import QualificationEntry
-from domain.privacy.pupil_view import PupilView
-from domain.targets.target import Target
-
-ItemOut = PupilOut | JudgementOut | TargetOut | MarkOut | QualificationOut | DestinationOut
+from api.integration.records import ChangedResource, ItemOut, shown_as
+from domain.integration.changes import Change, ChangeAction, ChangePage, FeedPosition
 
 
 def _item_out(change: Change) -> ItemOut | None:
-    match change.item:
-        case PupilView():
-            return PupilOut.of(change.item)
-        case Judgement():
-            return JudgementOut.of(change.item)
-        case Target():
-            return TargetOut.of(change.item)
-        case AttendanceMark():
-            return MarkOut.of(change.item)
-        case QualificationEntry():
-            return QualificationOut.of(change.item)
-        case Destination():
-            return DestinationOut.of(change.item)
-        case _:  # a delete; a pupil is always shown through a PupilView
-            return None
+    """None for a delete; a pupil is always shown through a PupilView."""
+    return None if change.item is None else shown_as(change.resource, change.item)
 
 
 class ChangeOut(BaseModel):

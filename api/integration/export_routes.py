@@ -10,8 +10,9 @@ from fastapi import APIRouter, Query
 
 from api.dependencies import AnalyticsUowDep, PrincipalDep, PseudonymiserDep
 from api.integration.export_stream import MEDIA_TYPES, ExportResponse, csv_chunks, ndjson_chunks
+from api.integration.records import ExportResource
 from domain.integration import export_service as service
-from domain.integration.exports import ExportRequest, ExportResource
+from domain.integration.exports import ExportRequest
 from domain.kernel.clock import SYSTEM_CLOCK
 
 router = APIRouter(prefix="/exports", tags=["exports"])
@@ -60,5 +61,5 @@ async def export(
         service.open_export(uow, principal, request, pseudonymiser)
     )
     chunks = csv_chunks(opened) if format == "csv" else ndjson_chunks(opened)
-    file_name = f"{resource.value}-{SYSTEM_CLOCK.today().isoformat()}.{format}"
+    file_name = f"{opened.resource}-{SYSTEM_CLOCK.today().isoformat()}.{format}"
     return ExportResponse(chunks, stack.aclose, MEDIA_TYPES[format], file_name)

@@ -5,7 +5,7 @@ import uuid
 
 from pydantic import BaseModel, Field
 
-from api.schemas import InputModel, ReadModel
+from api.schemas import InputModel, ReadModel, ShownKind
 from domain.outcomes.attendance import AttendanceCategory, Session
 from domain.outcomes.attendance_service import (
     MAX_BATCH,
@@ -147,3 +147,7 @@ class AttendanceSummaryOut(BaseModel):
             groups=[GroupAttendanceOut.of(g) for g in r.groups],
             pupils=[PupilAttendanceOut.of(p) for p in r.pupils] if r.pupils is not None else None,
         )
+
+
+#: attendance in the change feed: as GET shows one (api.integration.records)
+ATTENDANCE_SHOWN = ShownKind("attendance", MarkOut)

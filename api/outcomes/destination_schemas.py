@@ -5,7 +5,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field, field_validator
 
-from api.schemas import InputModel, ReadModel, reject_null
+from api.schemas import InputModel, ReadModel, ShownKind, reject_null
 from domain.outcomes.destination import DestinationCategory, is_eet
 from domain.outcomes.destination_summary_service import CategoryShare, DestinationsSummary
 
@@ -113,3 +113,7 @@ class DestinationsSummaryOut(BaseModel):
                 sustained=s.sustained, not_sustained=s.not_sustained, not_checked=s.not_checked
             ),
         )
+
+
+#: destinations in the change feed: as GET shows one (api.integration.records)
+DESTINATIONS_SHOWN = ShownKind("destinations", DestinationOut)

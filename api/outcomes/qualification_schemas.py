@@ -5,7 +5,7 @@ import uuid
 
 from pydantic import Field, field_validator
 
-from api.schemas import InputModel, ReadModel, reject_null
+from api.schemas import InputModel, ReadModel, ShownKind, reject_null
 from domain.outcomes.qualification import (
     EntryStatus,
     QualificationKind,
@@ -77,3 +77,7 @@ class PassRatesOut(ReadModel):
     group_by: str | None
     overall: PassRateOut
     groups: list[PassRateOut]
+
+
+#: qualifications in the change feed: as GET shows one (api.integration.records)
+QUALIFICATIONS_SHOWN = ShownKind("qualifications", QualificationOut)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from pydantic import Field, field_validator
 
-from api.schemas import InputModel, ReadModel, reject_null
+from api.schemas import InputModel, ReadModel, ShownKind, reject_null
 from domain.pupils.pupil import Characteristic, CharacteristicKind, Enrolment, Gender, Registration
 
 
@@ -106,3 +106,7 @@ class PupilOut(ReadModel):
     enrolments: list[EnrolmentOut]
     version: int
     deleted_at: datetime | None
+
+
+#: pupils in the change feed: as GET shows one (api.integration.records)
+PUPILS_SHOWN = ShownKind("pupils", PupilOut)

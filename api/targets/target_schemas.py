@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from pydantic import Field, field_validator
 
-from api.schemas import InputModel, ReadModel, YearLabel, reject_null
+from api.schemas import InputModel, ReadModel, ShownKind, YearLabel, reject_null
 from domain.targets.target import (
     OutcomeRating,
     OutcomeSource,
@@ -115,3 +115,7 @@ class OutcomeTargetOut(ReadModel):
     status: OutcomeStatus
     evaluations: list[EvaluationOut]
     version: int
+
+
+#: targets in the change feed: as GET shows one (api.integration.records)
+TARGETS_SHOWN = ShownKind("targets", TargetOut)

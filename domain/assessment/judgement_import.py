@@ -56,5 +56,15 @@ async def start(setup: ImportSetup) -> JudgementImporter:
 
 
 JUDGEMENTS: ImportResource[ImportedJudgement] = ImportResource(
-    "judgements", Permission.WRITE_ASSESSMENT, JUDGEMENT_COLUMNS, REQUIRED_COLUMNS, start
+    "judgements",
+    Permission.WRITE_ASSESSMENT,
+    JUDGEMENT_COLUMNS,
+    REQUIRED_COLUMNS,
+    start,
+    matched_by="pupil (UPN or MIS id), strand, academic year and module",
+    examples=(
+        "UPN,Strand,Academic Year,Module,Step,Date\nA123456789012,READ,2024/25,3,Dev+,2025-02-07\n",
+        '{"upn": "A123456789012", "strand": "READ", "academic_year": "2024/25",'
+        ' "module": 3, "step": "Dev+"}\n',
+    ),
 )

@@ -12,32 +12,26 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from domain.assessment import judgement_service as judgements
-from domain.assessment.judgement import Judgement
 from domain.assessment.ports import HasFrameworks
 from domain.integration.changes import (
     DEFAULT_CHANGES,
     MAX_CHANGES,
     START,
     Change,
-    ChangedResource,
     ChangePage,
     ChangeQuery,
     FeedPosition,
+    feed_order,
 )
 from domain.integration.ports import HasChanges
+from domain.integration.records import record_kind
 from domain.kernel.access import Permission, Principal
 from domain.kernel.errors import invalid
 from domain.kernel.references import require_filter_scope
 from domain.kernel.transaction import Transaction
 from domain.organisation.ports import HasSchools
-from domain.outcomes import destination_service as destinations
-from domain.outcomes.destination import Destination
-from domain.privacy.pupil_view import Pseudonymiser, view_of
+from domain.privacy.pupil_view import Pseudonymiser
 from domain.pupils.ports import HasPupils
-from domain.pupils.pupil import Pupil
-from domain.targets import target_service as targets
-from domain.targets.target import Target
 
 
 class ChangeWork(HasChanges, HasFrameworks, HasPupils, HasSchools, Transaction, Protocol):
@@ -50,7 +44,7 @@ class ChangeRequest:
 
     since: FeedPosition = START
     limit: int = DEFAULT_CHANGES
-    resources: frozenset[ChangedResource] = frozenset()
+    resources: frozenset[str] = frozenset()
     school_id: uuid.UUID | None = None
 
 
@@ -66,7 +60,7 @@ async def changes_since(
     query = ChangeQuery(
         after=request.since,
         limit=request.limit,
-        resources=request.resources or frozenset(ChangedResource),
+        resources=request.resources or frozenset(feed_order()),
         school_ids=schools,
     )
     async with uow:
@@ -83,12 +77,8 @@ async def latest_position(uow: ChangeWork, actor: Principal) -> FeedPosition:
 
 
 def _as_seen_by(change: Change, actor: Principal, pseudonymiser: Pseudonymiser) -> Change:
-    if isinstance(change.item, Pupil):
-        return replace(change, item=view_of(change.item, actor, pseudonymiser))
-    if isinstance(change.item, Judgement):
-        return replace(change, item=judgements.as_seen_by(change.item, actor))
-    if isinstance(change.item, Target):
-        return replace(change, item=targets.as_seen_by(change.item, actor))
-    if isinstance(change.item, Destination):
-        return replace(change, item=destinations.as_seen_by(change.item, actor))
-    return change
+    """The item as the caller's own GET would show it (the kind of record says how)."""
+    if change.item is None:
+        return change
+    seen = record_kind(change.resource).seen_by(change.item, actor, pseudonymiser)
+    return replace(change, item=seen)

@@ -6,9 +6,10 @@ changed row at the commit that last changed it: a row changed in commits 5 and 9
 once, at 9, with its state after 9. Applied in order that is all a copy needs, and a copy
 that stopped anywhere catches up without re-reading everything.
 
-Within one commit, changes come by resource in FEED_ORDER (pupils first, so a copy with
-foreign keys can apply them in order), then by id. A position names the last change
-read; it can fall inside one commit, so a million-row import is read page by page.
+Within one commit, changes come by kind of record in rank order (pupils first, so a copy
+with foreign keys can apply them in order: domain.integration.records), then by id. A
+position names the last change read; it can fall inside one commit, so a million-row import
+is read page by page.
 """
 
 import base64
@@ -16,36 +17,23 @@ import binascii
 import enum
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from domain.assessment.judgement import Judgement
-from domain.outcomes.attendance import AttendanceMark
-from domain.outcomes.destination import Destination
-from domain.outcomes.qualification import QualificationEntry
-from domain.privacy.pupil_view import PupilView
-from domain.pupils.pupil import Pupil
-from domain.targets.target import Target
+from domain.integration.records import followed
 
 #: how many changes one page may hold
 MAX_CHANGES = 1000
 DEFAULT_CHANGES = 500
 
 
-class ChangedResource(enum.StrEnum):
-    """The resources the feed follows, in the order they come within one commit."""
-
-    PUPILS = "pupils"
-    JUDGEMENTS = "judgements"
-    TARGETS = "targets"
-    ATTENDANCE = "attendance"
-    QUALIFICATIONS = "qualifications"
-    DESTINATIONS = "destinations"
-
-    @property
-    def rank(self) -> int:
-        return FEED_ORDER.index(self)
+def feed_order() -> tuple[str, ...]:
+    """The kinds of record the feed follows, in the order they come within one commit."""
+    return tuple(k.name for k in followed())
 
 
-FEED_ORDER: tuple[ChangedResource, ...] = tuple(ChangedResource)
+def feed_rank(resource: str) -> int:
+    """A followed kind's place within a commit; ValueError for a kind the feed does not follow."""
+    return feed_order().index(resource)
 
 
 class ChangeAction(enum.StrEnum):
@@ -59,15 +47,15 @@ class FeedPosition:
     it, after the change of `resource` and `id`. Commit 0 is the beginning."""
 
     commit: int
-    resource_rank: int | None = None
+    resource: str | None = None
     id: uuid.UUID | None = None
 
     def __post_init__(self) -> None:
         if self.commit < 0:
             raise ValueError("a commit position is never negative")
-        if (self.resource_rank is None) != (self.id is None):
+        if (self.resource is None) != (self.id is None):
             raise ValueError("a position inside a commit names both resource and id")
-        if self.resource_rank is not None and not 0 <= self.resource_rank < len(FEED_ORDER):
+        if self.resource is not None and self.resource not in feed_order():
             raise ValueError("no such resource")
 
     @classmethod
@@ -75,12 +63,12 @@ class FeedPosition:
         return cls(commit)
 
     @classmethod
-    def inside(cls, commit: int, resource: ChangedResource, id: uuid.UUID) -> "FeedPosition":
-        return cls(commit, resource.rank, id)
+    def inside(cls, commit: int, resource: str, id: uuid.UUID) -> "FeedPosition":
+        return cls(commit, resource, id)
 
     @property
-    def resource(self) -> ChangedResource | None:
-        return None if self.resource_rank is None else FEED_ORDER[self.resource_rank]
+    def resource_rank(self) -> int | None:
+        return None if self.resource is None else feed_rank(self.resource)
 
     @property
     def inside_commit(self) -> bool:
@@ -90,7 +78,7 @@ class FeedPosition:
         """Opaque to clients: "v1:<commit>" or "v1:<commit>:<resource>:<id>", base64url."""
         parts = ["v1", str(self.commit)]
         if self.resource is not None:
-            parts += [self.resource.value, str(self.id)]
+            parts += [self.resource, str(self.id)]
         return base64.urlsafe_b64encode(":".join(parts).encode()).decode().rstrip("=")
 
     @classmethod
@@ -105,18 +93,18 @@ class FeedPosition:
             raise ValueError("not a change-feed position")
         if len(parts) == 2:
             return cls.after_commit(int(parts[1]))
-        return cls.inside(int(parts[1]), ChangedResource(parts[2]), uuid.UUID(parts[3]))
+        return cls.inside(int(parts[1]), parts[2], uuid.UUID(parts[3]))
 
 
 START = FeedPosition(0)
 
 #: what an upsert carries: the entity as the REST API's GET of it shows it
-Changed = Pupil | PupilView | Judgement | Target | AttendanceMark | QualificationEntry | Destination
+Changed = Any
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    resource: ChangedResource
+    resource: str
     action: ChangeAction
     id: uuid.UUID
     school_id: uuid.UUID
@@ -130,7 +118,7 @@ class ChangeQuery:
 
     after: FeedPosition
     limit: int
-    resources: frozenset[ChangedResource]
+    resources: frozenset[str]
     school_ids: frozenset[uuid.UUID] | None
 
     def __post_init__(self) -> None:

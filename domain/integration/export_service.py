@@ -18,15 +18,15 @@ from domain.assessment.ports import HasFrameworks
 from domain.integration.exports import (
     PSEUDONYM_COLUMN,
     PSEUDONYMISED_OUT,
-    RECORDS,
     ExportFilter,
     ExportRequest,
-    ExportResource,
     columns_of,
 )
 from domain.integration.ports import HasExports
+from domain.integration.records import RecordKind, record_kind
 from domain.kernel.access import Permission, Principal
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
+from domain.kernel.errors import NotFound
 from domain.kernel.paging import every_page
 from domain.kernel.references import found, require_filter_scope
 from domain.kernel.transaction import Transaction
@@ -47,7 +47,7 @@ Row = tuple[object, ...]
 
 @dataclass(frozen=True, slots=True)
 class Export:
-    resource: ExportResource
+    resource: str
     columns: tuple[str, ...]
     #: indexes of the columns holding true/false (written as such in CSV)
     booleans: frozenset[int]
@@ -67,6 +67,9 @@ async def open_export(
     """Every READ_ROSTER caller may export what the matching list shows them (pupils,
     judgements, targets, attendance marks, qualification entries, destinations)."""
     year = request.checked_year()
+    kind = record_kind(request.resource)
+    if kind.export is None:
+        raise NotFound("export", request.resource)
     actor.require(Permission.READ_ROSTER)
     async with uow:
         schools = await _schools(uow, actor, request)
@@ -84,14 +87,14 @@ async def open_export(
             request.resource, export_filter, BATCH_SIZE
         )
         if masked:
-            rows = _pseudonymised(rows, request.resource, pseudonymiser)
-        columns = columns_of(request.resource, masked)
+            rows = _pseudonymised(rows, kind, pseudonymiser)
+        columns = columns_of(kind, masked)
         async with aclosing(rows):
             yield Export(
-                request.resource,
+                kind.name,
                 columns,
-                _columns_of_type(request.resource, columns, bool),
-                _columns_of_type(request.resource, columns, str),
+                _columns_of_type(kind, columns, bool),
+                _columns_of_type(kind, columns, str),
                 rows,
             )
 
@@ -112,11 +115,11 @@ async def _schools(
 
 async def _pseudonymised(
     rows: AsyncGenerator[Sequence[Row], None],
-    resource: ExportResource,
+    kind: RecordKind,
     pseudonymiser: Pseudonymiser,
 ) -> AsyncGenerator[Sequence[Row], None]:
     """Each row with the pupil's pseudonym first and nothing that names the pupil."""
-    names = RECORDS[resource]._fields
+    names = columns_of(kind, pseudonymised=False)
     pupil = names.index("stepwise_pupil_id")
     pick = itemgetter(*(i for i, name in enumerate(names) if name not in PSEUDONYMISED_OUT))
     # a pupil has many rows (judgements, attendance): one HMAC per pupil, not per row
@@ -126,12 +129,10 @@ async def _pseudonymised(
             yield [(token(row[pupil]), *pick(row)) for row in batch]
 
 
-def _columns_of_type(
-    resource: ExportResource, columns: tuple[str, ...], kind: type
-) -> frozenset[int]:
+def _columns_of_type(record: RecordKind, columns: tuple[str, ...], kind: type) -> frozenset[int]:
     """Indexes of the columns whose values are `kind` (or `kind | None`); the pseudonym that
     leads a pseudonymised export is text."""
-    hints = get_type_hints(RECORDS[resource])
+    hints = get_type_hints(record.export)
     named = {name for name, hint in hints.items() if hint is kind or kind in get_args(hint)}
     if kind is str:
         named.add(PSEUDONYM_COLUMN)

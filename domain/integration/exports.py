@@ -9,150 +9,14 @@ For pseudonymised callers (trust analysts) the pupil is named only by the stable
 names, dates of birth, UPNs, MIS ids, pupil ids and free-text notes are left out.
 """
 
-import enum
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import Any
 
+from domain.integration.records import RecordKind
 from domain.kernel.calendar import MAX_MODULES, AcademicYear
 from domain.kernel.errors import InvariantViolation, Problem
-
-
-class ExportResource(enum.StrEnum):
-    PUPILS = "pupils"
-    JUDGEMENTS = "judgements"
-    TARGETS = "targets"
-    ATTENDANCE = "attendance"
-    QUALIFICATIONS = "qualifications"
-    DESTINATIONS = "destinations"
-
-
-class PupilRecord(NamedTuple):
-    """A pupil on roll, with the latest enrolment and the characteristics in force at the
-    end of the export's window (today, if it has none)."""
-
-    upn: str | None
-    mis_id: str | None
-    forename: str
-    surname: str
-    date_of_birth: date
-    gender: str
-    year_group: str
-    pathway: str | None
-    joined_on: date | None
-    left_on: date | None
-    registration: str | None
-    sen_provision: str | None
-    primary_need: str | None
-    secondary_need: str | None
-    pupil_premium: bool
-    fsm: bool
-    eal: bool
-    looked_after: bool
-    stepwise_pupil_id: uuid.UUID
-    school_id: uuid.UUID
-    school_urn: str
-
-
-class JudgementRecord(NamedTuple):
-    """The judged step (as recorded: moderation is in its own columns), as the import reads
-    it back."""
-
-    upn: str | None
-    mis_id: str | None
-    framework: str
-    strand: str
-    academic_year: str
-    module: int
-    step: str
-    kind: str
-    assessed_on: date
-    assessor: str
-    note: str
-    step_label: str
-    moderation_state: str
-    moderated_step: str | None
-    judgement_id: uuid.UUID
-    stepwise_pupil_id: uuid.UUID
-    school_id: uuid.UUID
-
-
-class TargetRecord(NamedTuple):
-    upn: str | None
-    mis_id: str | None
-    framework: str
-    strand: str
-    academic_year: str
-    step: str
-    status: str
-    set_on: date
-    set_by: str
-    rationale: str
-    step_label: str
-    target_id: uuid.UUID
-    supersedes_id: uuid.UUID | None
-    stepwise_pupil_id: uuid.UUID
-    school_id: uuid.UUID
-
-
-class AttendanceRecord(NamedTuple):
-    upn: str | None
-    mis_id: str | None
-    date: date
-    session: str
-    code: str
-    mark_id: uuid.UUID
-    stepwise_pupil_id: uuid.UUID
-    school_id: uuid.UUID
-
-
-class QualificationRecord(NamedTuple):
-    upn: str | None
-    mis_id: str | None
-    awarding_body: str
-    title: str
-    subject: str
-    level: str
-    kind: str
-    status: str
-    result: str | None
-    awarded_on: date | None
-    entry_id: uuid.UUID
-    stepwise_pupil_id: uuid.UUID
-    school_id: uuid.UUID
-
-
-class DestinationRecord(NamedTuple):
-    upn: str | None
-    mis_id: str | None
-    left_on: date
-    year_group_at_leaving: str
-    category: str
-    provider: str
-    sustained: bool | None
-    destination_id: uuid.UUID
-    stepwise_pupil_id: uuid.UUID
-    school_id: uuid.UUID
-
-
-ExportRecord = (
-    PupilRecord
-    | JudgementRecord
-    | TargetRecord
-    | AttendanceRecord
-    | QualificationRecord
-    | DestinationRecord
-)
-
-RECORDS: dict[ExportResource, type[ExportRecord]] = {
-    ExportResource.PUPILS: PupilRecord,
-    ExportResource.JUDGEMENTS: JudgementRecord,
-    ExportResource.TARGETS: TargetRecord,
-    ExportResource.ATTENDANCE: AttendanceRecord,
-    ExportResource.QUALIFICATIONS: QualificationRecord,
-    ExportResource.DESTINATIONS: DestinationRecord,
-}
 
 #: what a pseudonymised export leaves out: whatever names the pupil, and free text that may
 PSEUDONYMISED_OUT = frozenset(
@@ -162,8 +26,12 @@ PSEUDONYMISED_OUT = frozenset(
 PSEUDONYM_COLUMN = "pseudonym"
 
 
-def columns_of(resource: ExportResource, pseudonymised: bool) -> tuple[str, ...]:
-    names = RECORDS[resource]._fields
+#: a row of an export: the values of the kind's export columns, in order
+ExportRecord = tuple[Any, ...]
+
+
+def columns_of(kind: RecordKind, pseudonymised: bool) -> tuple[str, ...]:
+    names: tuple[str, ...] = getattr(kind.export, "_fields", ())
     if not pseudonymised:
         return names
     return (PSEUDONYM_COLUMN, *(n for n in names if n not in PSEUDONYMISED_OUT))
@@ -189,7 +57,7 @@ class ExportFilter:
 
 @dataclass(frozen=True, slots=True)
 class ExportRequest:
-    resource: ExportResource
+    resource: str
     school_id: uuid.UUID | None = None
     trust_id: uuid.UUID | None = None
     academic_year: str | None = None
@@ -216,7 +84,7 @@ class ExportRequest:
                 problems.append(
                     Problem("module", f"a module number is 1 to {MAX_MODULES}", "range")
                 )
-            if self.resource is ExportResource.TARGETS:
+            if self.resource == "targets":
                 reason = "targets are set for a whole academic year, not a module"
                 problems.append(Problem("module", reason, "not_applicable"))
         if self.since is not None and self.until is not None and self.until < self.since:

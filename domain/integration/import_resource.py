@@ -1,5 +1,6 @@
-"""What each importable resource supplies to the one import flow (domain.services.imports):
-its columns, a row check, and how checked rows are staged and applied."""
+"""What each importable resource supplies to the one import flow
+(domain.integration.import_service): its columns, a row check, and how checked rows are staged
+and applied."""
 
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -65,8 +66,12 @@ class ImportResource(Generic[Checked]):
     columns: Mapping[str, tuple[str, ...]]
     required: tuple[str, ...]
     start: Callable[[ImportSetup], Awaitable[Importer[Checked]]]
-    #: the audit log's name for what it writes (domain.audit.AUDITED_RESOURCES)
+    #: the audit log's name for what it writes (domain.integration.audit.audited_resources)
     audited_as: str = ""
+    #: what a row is matched on, in words (the OpenAPI description of its import)
+    matched_by: str = ""
+    #: a CSV and an NDJSON example of its rows (the OpenAPI document shows them)
+    examples: tuple[str, str] = ("", "")
 
     @property
     def audit_resource(self) -> str:

@@ -14,7 +14,6 @@ from typing import Any
 
 from domain.integration.idempotency import StoredImport
 from domain.integration.import_resource import Checked, ImportRequest, ImportResource, ImportSetup
-from domain.integration.importable import RESOURCES
 from domain.integration.imports import (
     MAX_REPORTED_ERRORS,
     FileProblem,
@@ -25,6 +24,7 @@ from domain.integration.imports import (
     RowSource,
     column_map,
 )
+from domain.integration.records import importable
 from domain.kernel.access import Principal
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import Conflict, NotFound
@@ -57,7 +57,7 @@ class _Rejections:
 
 def resource_named(name: str) -> ImportResource[Any]:
     """The importable resource of that name; NotFound for any other."""
-    resource = RESOURCES.get(name)
+    resource = importable().get(name)
     if resource is None:
         raise NotFound("import resource", name)
     return resource

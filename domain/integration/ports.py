@@ -12,7 +12,7 @@ from typing import Protocol
 from domain.assessment.judgement_rows import ImportedJudgement, PupilKey
 from domain.integration.audit import AuditAction, AuditFilter, AuditPage
 from domain.integration.changes import ChangePage, ChangeQuery, FeedPosition
-from domain.integration.exports import ExportFilter, ExportRecord, ExportResource
+from domain.integration.exports import ExportFilter, ExportRecord
 from domain.integration.idempotency import StoredImport
 from domain.integration.imports import ImportCounts, RowError
 from domain.outcomes.attendance_rows import ImportedMark
@@ -93,7 +93,7 @@ class ExportQueries(Protocol):
     finish) before the unit of work ends."""
 
     def batches(
-        self, resource: ExportResource, export_filter: ExportFilter, size: int
+        self, resource: str, export_filter: ExportFilter, size: int
     ) -> AsyncGenerator[list[ExportRecord], None]: ...
 
 

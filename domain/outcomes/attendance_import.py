@@ -47,4 +47,9 @@ ATTENDANCE: ImportResource[ImportedMark] = ImportResource(
     REQUIRED_ATTENDANCE_COLUMNS,
     start,
     audited_as="attendance_marks",
+    matched_by="pupil, date and session (AM/PM)",
+    examples=(
+        "UPN,Date,Session,Mark\nA123456789012,2025-02-03,AM,/\nA123456789012,2025-02-03,PM,I\n",
+        '{"upn": "A123456789012", "date": "2025-02-03", "session": "AM", "code": "/"}\n',
+    ),
 )

@@ -34,4 +34,10 @@ DESTINATIONS: ImportResource[DestinationChange] = ImportResource(
     DESTINATION_COLUMNS,
     REQUIRED_DESTINATION_COLUMNS,
     start,
+    matched_by="pupil and leaving date",
+    examples=(
+        "UPN,Date of Leaving,Destination,Provider,Sustained\n"
+        "A123456789012,2025-07-18,FE College,Weald College,Y\n",
+        '{"upn": "A123456789012", "left_on": "2025-07-18", "category": "fe_college"}\n',
+    ),
 )

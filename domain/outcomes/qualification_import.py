@@ -39,4 +39,12 @@ QUALIFICATIONS: ImportResource[EntryChange] = ImportResource(
     REQUIRED_QUALIFICATION_COLUMNS,
     start,
     audited_as="qualification_entries",
+    matched_by="pupil, awarding body, title and level",
+    examples=(
+        "UPN,Awarding Body,Qualification Title,Subject,Level,Status,Result,Date Awarded\n"
+        "A123456789012,Pearson,Functional Skills English,English,Entry 3,completed,Pass,"
+        "2025-08-21\n",
+        '{"upn": "A123456789012", "awarding_body": "Pearson", "title": "ELC Maths",'
+        ' "level": "entry_2", "kind": "other"}\n',
+    ),
 )

@@ -47,5 +47,20 @@ async def start(setup: ImportSetup) -> PupilImporter:
 
 
 PUPILS: ImportResource[PupilChange] = ImportResource(
-    "pupils", Permission.WRITE_ROSTER, PUPIL_COLUMNS, REQUIRED_PUPIL_COLUMNS, start
+    "pupils",
+    Permission.WRITE_ROSTER,
+    PUPIL_COLUMNS,
+    REQUIRED_PUPIL_COLUMNS,
+    start,
+    matched_by="UPN, else MIS id, with the pupil's characteristics and enrolment",
+    examples=(
+        "UPN,Admission No,Legal Surname,Legal Forename,Date of Birth,Gender,NC Year,"
+        "Date of Admission,Enrolment Status,Pupil Premium,FSM,EAL,Looked After,"
+        "SEN Provision,Primary Need,Secondary Need\n"
+        "A123456789012,ADM-7,Khan,Amira,17/05/2011,F,7,01/09/2022,C,Y,N,N,N,E,ASD,SLCN\n",
+        '{"upn": "A123456789012", "forename": "Amira", "surname": "Khan",'
+        ' "date_of_birth": "2011-05-17", "gender": "F", "year_group": "7",'
+        ' "joined_on": "2022-09-01", "pupil_premium": "Y", "sen_provision": "E",'
+        ' "primary_need": "ASD"}\n',
+    ),
 )

@@ -79,5 +79,14 @@ async def start(setup: ImportSetup) -> TargetImporter:
 
 
 TARGETS: ImportResource[ImportedTarget] = ImportResource(
-    "targets", Permission.WRITE_ASSESSMENT, TARGET_COLUMNS, REQUIRED_TARGET_COLUMNS, start
+    "targets",
+    Permission.WRITE_ASSESSMENT,
+    TARGET_COLUMNS,
+    REQUIRED_TARGET_COLUMNS,
+    start,
+    matched_by="pupil, strand and academic year (a new step revises the target)",
+    examples=(
+        "UPN,Strand,Academic Year,Step,Status\nA123456789012,READ,2024/25,Sec+,active\n",
+        '{"upn": "A123456789012", "strand": "READ", "academic_year": "2024/25", "step": "Sec+"}\n',
+    ),
 )

@@ -13,33 +13,28 @@ state of each row once. Upserted rows are loaded in a second statement; one dele
 between is left out here, as its tombstone comes at the later commit.
 """
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import TextClause, text
-from sqlmodel import col, select
+from sqlmodel import select
 
 from domain.integration.changes import (
-    FEED_ORDER,
     Change,
     ChangeAction,
     Changed,
-    ChangedResource,
     ChangePage,
     ChangeQuery,
     FeedPosition,
+    feed_order,
+    feed_rank,
 )
-from persistence.assessment.mapping import JUDGEMENTS
-from persistence.assessment.tables import JudgementRow
 from persistence.organisation.tables import SchoolRow
-from persistence.outcomes.mapping import DESTINATIONS, MARKS, QUALIFICATIONS
-from persistence.outcomes.tables import AttendanceMarkRow, DestinationRow, QualificationEntryRow
-from persistence.pupils.pupil_repository import SqlPupilRepository
+from persistence.records import stored_kinds
 from persistence.repository import ScopedRepository
-from persistence.targets.mapping import target_from_rows
-from persistence.targets.tables import TargetRevisionRow, TargetRow
 
 #: commit-school probes per window (each a descent of two small indexes per resource)
 PROBES_PER_WINDOW = 4000
@@ -47,15 +42,6 @@ PROBES_PER_WINDOW = 4000
 WINDOWS_PER_PAGE = 4
 NIL = uuid.UUID(int=0)
 
-#: resource -> (table, what makes a present row a delete)
-_TABLES: dict[ChangedResource, tuple[str, str]] = {
-    ChangedResource.PUPILS: ("pupils", "r.deleted_at IS NOT NULL"),  # archived
-    ChangedResource.JUDGEMENTS: ("judgements", "false"),
-    ChangedResource.TARGETS: ("targets", "false"),
-    ChangedResource.ATTENDANCE: ("attendance_marks", "false"),
-    ChangedResource.QUALIFICATIONS: ("qualification_entries", "false"),
-    ChangedResource.DESTINATIONS: ("destinations", "false"),
-}
 
 _WINDOW_END = text(
     "SELECT max(position), count(*) FROM ("
@@ -65,10 +51,13 @@ _WINDOW_END = text(
 _LATEST = text("SELECT coalesce(max(position), 0) FROM change_commits")
 
 
-def _changes_of(resource: ChangedResource) -> TextClause:
+@functools.cache
+def _changes_of(resource: str) -> TextClause:
     """The resource's changes in commits first..last for the given schools, in (position,
-    id) order; at commit `first`, only ids after `after_id`. Table names are constants."""
-    table, gone = _TABLES[resource]
+    id) order; at commit `first`, only ids after `after_id`. Table names are constants of
+    each kind's feature (persistence.records)."""
+    stored = stored_kinds()[resource]
+    table, gone = stored.table, stored.gone
     return text(
         f"""
         SELECT c.position, k.school_id, k.id, k.gone
@@ -97,20 +86,17 @@ def _changes_of(resource: ChangedResource) -> TextClause:
     )
 
 
-_QUERIES = {resource: _changes_of(resource) for resource in ChangedResource}
-
-
 @dataclass(frozen=True, slots=True)
 class _Key:
     position: int
-    resource: ChangedResource
+    resource: str
     school_id: uuid.UUID
     id: uuid.UUID
     gone: bool
 
     @property
     def order(self) -> tuple[int, int, uuid.UUID]:
-        return (self.position, self.resource.rank, self.id)
+        return (self.position, feed_rank(self.resource), self.id)
 
 
 class SqlChangeFeed(ScopedRepository):
@@ -119,7 +105,7 @@ class SqlChangeFeed(ScopedRepository):
 
     async def changes(self, query: ChangeQuery) -> ChangePage:
         schools = await self._schools(query.school_ids)
-        resources = [r for r in FEED_ORDER if r in query.resources]
+        resources = [r for r in feed_order() if r in query.resources]
         if not schools or not resources:
             return ChangePage([], query.after, has_more=False)
         per_window = max(1, PROBES_PER_WINDOW // len(schools))
@@ -160,7 +146,7 @@ class SqlChangeFeed(ScopedRepository):
 
     async def _keys(
         self,
-        resource: ChangedResource,
+        resource: str,
         after: FeedPosition,
         last: int,
         schools: list[uuid.UUID],
@@ -168,9 +154,10 @@ class SqlChangeFeed(ScopedRepository):
     ) -> list[_Key]:
         first, after_id = after.commit + 1, NIL
         if after.inside_commit and after.resource_rank is not None:
-            if resource.rank > after.resource_rank:
+            rank = feed_rank(resource)
+            if rank > after.resource_rank:
                 first = after.commit
-            elif resource.rank == after.resource_rank:
+            elif rank == after.resource_rank:
                 first, after_id = after.commit, after.id or NIL
         params = {
             "schools": schools,
@@ -178,10 +165,10 @@ class SqlChangeFeed(ScopedRepository):
             "last": last,
             "after_id": after_id,
             "nil": NIL,
-            "resource": resource.value,
+            "resource": resource,
             "n": wanted,
         }
-        rows = await self.session.execute(_QUERIES[resource], params)
+        rows = await self.session.execute(_changes_of(resource), params)
         return [_Key(r.position, resource, r.school_id, r.id, r.gone) for r in rows]
 
     async def _page(
@@ -205,15 +192,13 @@ class SqlChangeFeed(ScopedRepository):
             )
         return ChangePage(changes, next, has_more)
 
-    async def _items(
-        self, keys: Sequence[_Key]
-    ) -> dict[tuple[ChangedResource, uuid.UUID], Changed]:
+    async def _items(self, keys: Sequence[_Key]) -> dict[tuple[str, uuid.UUID], Changed]:
         """The current state of every upserted row, one statement per resource."""
-        wanted: dict[ChangedResource, list[_Key]] = defaultdict(list)
+        wanted: dict[str, list[_Key]] = defaultdict(list)
         for key in keys:
             if not key.gone:
                 wanted[key.resource].append(key)
-        found: dict[tuple[ChangedResource, uuid.UUID], Changed] = {}
+        found: dict[tuple[str, uuid.UUID], Changed] = {}
         for resource, of_resource in wanted.items():
             schools = sorted({k.school_id for k in of_resource})
             ids = [k.id for k in of_resource]
@@ -222,52 +207,7 @@ class SqlChangeFeed(ScopedRepository):
         return found
 
     async def _load(
-        self, resource: ChangedResource, schools: list[uuid.UUID], ids: list[uuid.UUID]
+        self, resource: str, schools: list[uuid.UUID], ids: list[uuid.UUID]
     ) -> Sequence[Changed]:
-        session = self.session
-        match resource:
-            case ChangedResource.PUPILS:
-                return await SqlPupilRepository(session, self.scope).get_many(ids)
-            case ChangedResource.JUDGEMENTS:
-                stmt = select(JudgementRow).where(
-                    col(JudgementRow.school_id).in_(schools), col(JudgementRow.id).in_(ids)
-                )
-                return [JUDGEMENTS.entity(r) for r in (await session.execute(stmt)).scalars()]
-            case ChangedResource.TARGETS:
-                return await self._targets(schools, ids)
-            case ChangedResource.ATTENDANCE:
-                marks = select(AttendanceMarkRow).where(
-                    col(AttendanceMarkRow.school_id).in_(schools),
-                    col(AttendanceMarkRow.id).in_(ids),
-                )
-                return [MARKS.entity(r) for r in (await session.execute(marks)).scalars()]
-            case ChangedResource.QUALIFICATIONS:
-                entries = select(QualificationEntryRow).where(
-                    col(QualificationEntryRow.school_id).in_(schools),
-                    col(QualificationEntryRow.id).in_(ids),
-                )
-                return [
-                    QUALIFICATIONS.entity(r) for r in (await session.execute(entries)).scalars()
-                ]
-            case ChangedResource.DESTINATIONS:
-                leavers = select(DestinationRow).where(
-                    col(DestinationRow.school_id).in_(schools), col(DestinationRow.id).in_(ids)
-                )
-                return [DESTINATIONS.entity(r) for r in (await session.execute(leavers)).scalars()]
-
-    async def _targets(self, schools: list[uuid.UUID], ids: list[uuid.UUID]) -> list[Changed]:
-        rows = (
-            await self.session.execute(
-                select(TargetRow).where(
-                    col(TargetRow.school_id).in_(schools), col(TargetRow.id).in_(ids)
-                )
-            )
-        ).scalars()
-        history: dict[uuid.UUID, list[TargetRevisionRow]] = defaultdict(list)
-        revisions = select(TargetRevisionRow).where(
-            col(TargetRevisionRow.school_id).in_(schools),
-            col(TargetRevisionRow.target_id).in_(ids),
-        )
-        for revision in (await self.session.execute(revisions)).scalars():
-            history[revision.target_id].append(revision)
-        return [target_from_rows(r, history[r.id]) for r in rows]
+        load = stored_kinds()[resource].load
+        return await load(self.session, self.scope, schools, ids) if load else []

@@ -20,12 +20,11 @@ from domain.integration.audit import AuditAction
 from domain.privacy.subject_access import HeldRow
 from persistence.privacy.pupil_data import (
     AUDIT_TABLE,
-    EXPORT_ORDER,
     IMPORT_REPORTS_TABLE,
-    PUPIL_TABLES,
     TOMBSTONE_TABLE,
 )
 from persistence.privacy.redaction import identifier_pattern, redacted
+from persistence.records import pupil_tables
 from persistence.repository import ScopedRepository
 
 _MARK_BULK = text("SELECT set_config('stepwise.import', :ref, true)")
@@ -81,8 +80,8 @@ _NOTE = text(
 
 
 def _select(table: str) -> str:
-    order = EXPORT_ORDER.get(table, "id")
-    which = PUPIL_TABLES[table]
+    order = pupil_tables()[table].order
+    which = pupil_tables()[table].rows
     return f"SELECT * FROM {table} WHERE school_id = :school AND {which} ORDER BY {order}"  # noqa: S608
 
 
@@ -114,7 +113,8 @@ class SqlPupilRecords(ScopedRepository):
         if not self._visible(school_id):
             return {}
         held = {
-            table: await self._rows(table, school_id, pupil_id) for table in reversed(PUPIL_TABLES)
+            table: await self._rows(table, school_id, pupil_id)
+            for table in reversed(pupil_tables())
         }
         ids = await self._record_ids(school_id, pupil_id, held)
         for table, query in ((AUDIT_TABLE, _AUDIT_ABOUT), (TOMBSTONE_TABLE, _TOMBSTONES_OF)):
@@ -153,7 +153,7 @@ class SqlPupilRecords(ScopedRepository):
             return {}, {}
         params = {"school": school_id, "pupil": pupil_id}
         await self.hold(pupil_id)
-        held = {table: await self._rows(table, school_id, pupil_id) for table in PUPIL_TABLES}
+        held = {table: await self._rows(table, school_id, pupil_id) for table in pupil_tables()}
         ids = await self._record_ids(school_id, pupil_id, held)
         scrub = await self.session.execute(_SCRUB, {"school": school_id, "ids": ids})
         reports = await self._reports_quoting(school_id, held["pupils"])
@@ -165,7 +165,8 @@ class SqlPupilRecords(ScopedRepository):
         scrubbed = {AUDIT_TABLE: int(scrub.scalar_one()), IMPORT_REPORTS_TABLE: len(reports)}
         await self.session.execute(_MARK_BULK, {"ref": f"erasure:{pupil_id}"})
         erased: dict[str, int] = {}
-        for table, which in PUPIL_TABLES.items():
+        for table, described in pupil_tables().items():
+            which = described.rows
             result = await self.session.execute(
                 text(f"DELETE FROM {table} WHERE school_id = :school AND {which}"),  # noqa: S608
                 params,

@@ -17,7 +17,7 @@ from graphql import (
     get_named_type,
 )
 
-from domain.integration.exports import RECORDS
+from domain.integration.records import exported
 
 Schema = dict[str, Any]
 
@@ -80,10 +80,10 @@ def declared_string_fields(document: Schema, schema: GraphQLSchema) -> set[str]:
                 for name, field in type_.fields.items()
                 if get_named_type(field.type).name == "String"
             }
-    for resource, record in RECORDS.items():
+    for kind in exported():
         found |= {
-            f"export:{resource.value}.{column}"
-            for column, hint in get_type_hints(record).items()
+            f"export:{kind.name}.{column}"
+            for column, hint in get_type_hints(kind.export).items()
             if hint is str or str in get_args(hint)
         }
     return found

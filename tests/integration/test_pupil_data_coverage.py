@@ -1,18 +1,23 @@
-"""Subject access and erasure reach every table that holds pupil data: persistence.pupil_data
-must name exactly the tables the database's catalogue says hold a pupil's rows (a pupil_id
-column, or a foreign key to such a table), and the models must agree."""
+"""Subject access and erasure reach every table that holds pupil data: the features'
+`PupilTable` declarations (persistence.records) must name exactly the tables the database's
+catalogue says hold a pupil's rows (a pupil_id column, or a foreign key to such a table), and
+the models must agree."""
 
 from persistence.database import Database
-from persistence.privacy.pupil_data import PUPIL_TABLES
+from persistence.records import pupil_tables as declared_pupil_tables
 from persistence.tables import metadata
 from tests.pupil_catalogue import pupil_tables
+
+PUPIL_TABLES = declared_pupil_tables()
 
 
 async def test_every_table_holding_pupil_rows_is_exported_and_erased(database: Database) -> None:
     async with database.engine.connect() as connection:
         catalogue = set(await pupil_tables(connection))
     missing = catalogue - set(PUPIL_TABLES)
-    assert not missing, f"add {sorted(missing)} to persistence/pupil_data.py PUPIL_TABLES"
+    assert not missing, (
+        f"declare {sorted(missing)} as PupilTable constants in their feature's records"
+    )
     assert set(PUPIL_TABLES) == catalogue, "PUPIL_TABLES names a table that holds no pupil rows"
 
 
