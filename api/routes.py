@@ -1,58 +1,64 @@
-"""The REST API under /api/v1."""
+"""The REST API under /api/v1: every feature's routers (its `..._routes` modules' routers).
+
+The routers are found, not listed (domain.kernel.discovery), so a new resource's router is
+served once its module exists. They are included in module order, except that a router whose
+path would catch requests meant for another's comes after it: Starlette takes the first
+route that matches, so /targets/suggestions must be tried before /targets/{target_id}.
+"""
 
 from fastapi import APIRouter
+from fastapi.routing import APIRoute
 
-from api.analytics import flag_routes as flags
-from api.analytics import progress_routes as progress
-from api.analytics import quality_routes as quality
-from api.assessment import framework_routes as frameworks
-from api.assessment import judgement_routes as judgements
-from api.identity import auth_routes as auth
-from api.identity import client_routes as clients
-from api.identity import user_routes as users
-from api.integration import audit_routes as audit
-from api.integration import change_routes as changes
-from api.integration import export_routes as exports
-from api.integration import import_routes as imports
-from api.organisation import organisation_routes as organisation
-from api.outcomes import attendance_routes as attendance
-from api.outcomes import destination_routes as destinations
-from api.outcomes import measure_routes as measures
-from api.outcomes import qualification_routes as qualifications
-from api.privacy import privacy_routes as privacy
-from api.pupils import pupil_routes as pupils
-from api.reports import pupil_report_routes as pupil_reports
-from api.reports import summary_routes as reports
-from api.targets import target_progress_routes as target_progress
-from api.targets import target_routes as targets
-from api.targets import target_suggestion_routes as target_suggestions
+import api
+from domain.kernel.discovery import declared
 
-api_router = APIRouter(prefix="/api/v1")
-for module in (
-    auth,
-    organisation,
-    pupils,
-    frameworks,
-    judgements,
-    # before targets: /targets/progress and /targets/suggestions are not /targets/{target_id}
-    target_progress,
-    target_suggestions,
-    targets,
-    destinations,
-    attendance,
-    qualifications,
-    measures,
-    users,
-    clients,
-    audit,
-    progress,
-    flags,
-    quality,
-    imports,
-    exports,
-    changes,
-    pupil_reports,
-    privacy,
-    reports,
-):
-    api_router.include_router(module.router)
+
+def _shadows(general: str, specific: str) -> bool:
+    """A request for `specific` would match `general` (a parameter where it has a word)."""
+    ours, theirs = general.split("/"), specific.split("/")
+    if len(ours) != len(theirs):
+        return False
+    wider = False
+    for mine, other in zip(ours, theirs, strict=True):
+        if mine == other:
+            continue
+        if not (mine.startswith("{") and not other.startswith("{")):
+            return False
+        wider = True
+    return wider
+
+
+def _paths(router: APIRouter) -> list[str]:
+    return [route.path for route in router.routes if isinstance(route, APIRoute)]
+
+
+def _specific_first(routers: list[APIRouter]) -> list[APIRouter]:
+    """Module order, but never a router before one whose path it would shadow."""
+    left, ordered = list(routers), []
+    while left:
+        ready = next(
+            (
+                r
+                for r in left
+                if not any(
+                    other is not r and _shadows(mine, theirs)
+                    for other in left
+                    for mine in _paths(r)
+                    for theirs in _paths(other)
+                )
+            ),
+            left[0],  # routers that shadow each other: module order decides
+        )
+        ordered.append(ready)
+        left.remove(ready)
+    return ordered
+
+
+def _api_router() -> APIRouter:
+    router = APIRouter(prefix="/api/v1")
+    for feature_router in _specific_first(declared(api, APIRouter, "_routes")):
+        router.include_router(feature_router)
+    return router
+
+
+api_router = _api_router()

@@ -58,7 +58,9 @@ def pupil_tables() -> dict[str, PupilTable]:
     the rows it points at (the tables' foreign keys decide; persistence.tables)."""
     from persistence.tables import metadata  # every table, for their foreign keys
 
-    declared_tables = {t.table: t for t in declared(persistence, PupilTable, ".records")}
+    declared_tables = {
+        t.table: t for t in declared(persistence, PupilTable, (".records", "_repository"))
+    }
     parents_first = [t.name for t in metadata.sorted_tables if t.name in declared_tables]
     return {name: declared_tables[name] for name in reversed(parents_first)}
 
@@ -67,7 +69,7 @@ def pupil_tables() -> dict[str, PupilTable]:
 def stored_kinds() -> dict[str, StoredKind]:
     """Every stored kind, checked against the domain's: each exported kind has a statement
     and each followed kind a loader."""
-    kinds = {k.name: k for k in declared(persistence, StoredKind, ".records")}
+    kinds = {k.name: k for k in declared(persistence, StoredKind, (".records", "_repository"))}
     for kind in exported():
         if kind.name not in kinds or kinds[kind.name].export is None:
             raise RuntimeError(f"no export statement for {kind.name}")

@@ -57,10 +57,7 @@ async def create_framework(
     body: FrameworkIn, response: Response, uow: UowDep, principal: PrincipalDep
 ) -> FrameworkOut:
     cmd = frameworks_service.CreateFramework(
-        name=body.name,
-        description=body.description,
-        trust_id=body.trust_id,
-        school_id=body.school_id,
+        **body.model_dump(exclude={"steps", "strands"}),
         strands=_strands(body.strands),
         steps=_steps(body.steps),
     )
@@ -130,12 +127,8 @@ async def create_module(
     body: ModuleIn, response: Response, uow: UowDep, principal: PrincipalDep
 ) -> ModuleOut:
     cmd = modules_service.CreateModule(
-        school_id=body.school_id,
+        **body.model_dump(exclude={"academic_year"}),
         academic_year=AcademicYear.parse(body.academic_year),
-        sequence=body.sequence,
-        name=body.name,
-        starts_on=body.starts_on,
-        ends_on=body.ends_on,
     )
     module = await modules_service.create_module(uow, principal, cmd)
     set_etag(response, module.version)

@@ -47,17 +47,7 @@ async def record_judgement(
     body: JudgementIn, response: Response, uow: UowDep, principal: PrincipalDep
 ) -> JudgementOut:
     """One judgement per pupil, strand and module; a second is refused (409): correct the first."""
-    cmd = service.RecordJudgement(
-        pupil_id=body.pupil_id,
-        strand_id=body.strand_id,
-        module_id=body.module_id,
-        step_id=body.step_id,
-        kind=body.kind,
-        assessed_on=body.assessed_on,
-        assessor=body.assessor,
-        note=body.note,
-        evidence=body.evidence,
-    )
+    cmd = service.RecordJudgement(**body.model_dump())
     judgement = await service.record_judgement(uow, principal, cmd)
     set_etag(response, judgement.version)
     response.headers["Location"] = f"/api/v1/judgements/{judgement.id}"
@@ -84,15 +74,7 @@ async def correct_judgement(
 ) -> JudgementOut:
     """A correction with its reason; the previous state is kept in the history."""
     cmd = service.CorrectJudgement(
-        judgement_id=judgement_id,
-        expected_version=version,
-        reason=body.reason,
-        step_id=body.step_id,
-        kind=body.kind,
-        assessed_on=body.assessed_on,
-        assessor=body.assessor,
-        note=body.note,
-        evidence=body.evidence,
+        **body.model_dump(), judgement_id=judgement_id, expected_version=version
     )
     judgement = await service.correct_judgement(uow, principal, cmd)
     set_etag(response, judgement.version)
@@ -110,12 +92,7 @@ async def moderate_judgement(
 ) -> JudgementOut:
     """Record moderation: agreed, or adjusted to another step (which then counts)."""
     cmd = service.ModerateJudgement(
-        judgement_id=judgement_id,
-        expected_version=version,
-        state=body.state,
-        step_id=body.step_id,
-        moderator=body.moderator,
-        moderated_on=body.moderated_on,
+        **body.model_dump(), judgement_id=judgement_id, expected_version=version
     )
     judgement = await service.moderate_judgement(uow, principal, cmd)
     set_etag(response, judgement.version)

@@ -1,6 +1,7 @@
 """Per-request GraphQL context: the caller, the runtime and fresh data loaders."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -9,6 +10,7 @@ from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
 from api.dependencies import RuntimeDep, _bearer, get_principal
+from api.graphql.cost import ListBound
 from api.graphql.loaders import Loaders
 from api.runtime import Runtime
 from domain.kernel.access import Principal
@@ -57,3 +59,14 @@ async def get_context(
 
 #: What a resolver's `info` is.
 Ctx = Info[Context, None]
+
+
+@dataclass(frozen=True)
+class QueryFields:
+    """A feature's fields on the Query root: a Strawberry type whose fields join those of
+    api.graphql.queries.Query, and the bound of each list its types hold that is not a
+    connection (api.graphql.cost). Declared in the feature's `..._routes` module beside its
+    REST routes; the schema and the cost analysis find them all."""
+
+    fields: type
+    bounds: Mapping[tuple[str, str], ListBound] = field(default_factory=dict)

@@ -7,8 +7,9 @@ named in LIST_BOUNDS with the most it can hold and why. An operation over the ca
 (per role, in settings) is refused with an error naming the budget and the operation's cost, as
 the depth and alias limits are: during validation, so nothing is read or written.
 
-`tests/api/test_graphql_bounds.py` walks the schema and fails on any list field that is neither
-a connection's nodes nor in LIST_BOUNDS, so a new list cannot arrive unbounded.
+`tests/api/graphql/test_graphql_bounds.py` walks the schema and fails on any list field that
+is neither a connection's nodes nor bounded (LIST_BOUNDS, or a feature's `QueryFields.bounds`),
+so a new list cannot arrive unbounded.
 
 The walk prices each fragment once per type and multiplies, so a document that spreads
 fragments into fragments costs time in proportion to its length, never to its expansion.
@@ -16,6 +17,7 @@ Introspection (`__schema`, `__type`) is bounded by the schema itself and costs n
 """
 
 import enum
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -43,11 +45,13 @@ from graphql import (
 from graphql.type.definition import GraphQLInterfaceType, GraphQLObjectType
 from strawberry.extensions import SchemaExtension
 
+import api
 from api.graphql.paging import DEFAULT_FIRST, MAX_FIRST
 from domain.analytics.flags import Flag
 from domain.assessment.framework import MAX_STEPS, MAX_STRANDS
 from domain.assessment.judgement import MAX_EVIDENCE
 from domain.kernel.access import Permission
+from domain.kernel.discovery import declared
 from domain.outcomes.destination import DestinationCategory
 
 #: extensions.code of a refused operation
@@ -113,6 +117,19 @@ LIST_BOUNDS: Mapping[tuple[str, str], ListBound] = {
     ("TargetSuggestionsSuggestionPage", "items"): _root("targetSuggestions's `first` pupils"),
     ("TargetSuggestionsPupilSuggestions", "strands"): _root("targetSuggestions's strands"),
 }
+
+
+@functools.cache
+def list_bounds() -> Mapping[tuple[str, str], ListBound]:
+    """LIST_BOUNDS, and the bounds each feature states for the lists of its own types beside
+    its Query fields (api.graphql.context.QueryFields)."""
+    from api.graphql.context import QueryFields  # the features' fields import this module
+
+    bounds = dict(LIST_BOUNDS)
+    for feature in declared(api, QueryFields, "_routes"):
+        bounds.update(feature.bounds)
+    return bounds
+
 
 #: a report computed whole by one use case (as its REST route answers it)
 REPORT = 5_000
@@ -223,7 +240,7 @@ class _Pricing:
             return 1
         if is_connection(parent) and name == "nodes":
             return page
-        bound = LIST_BOUNDS.get((parent.name, name))
+        bound = list_bounds().get((parent.name, name))
         return bound.most if bound else MAX_FIRST
 
     def _first(self, node: FieldNode, field: GraphQLField) -> int:

@@ -18,12 +18,12 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from api.runtime import Runtime
+from domain import batches
 from domain.analytics import progress_service as progress
 from domain.analytics.progress import AssessmentPoint, ProgressFact
 from domain.assessment.framework import Framework, Step, Strand
 from domain.assessment.judgement import Judgement, JudgementRevision
 from domain.assessment.ports import JudgementFilter
-from domain.kernel import batches
 from domain.kernel.access import Principal
 from domain.kernel.calendar import Module
 from domain.kernel.paging import Page, PageRequest

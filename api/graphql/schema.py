@@ -10,11 +10,13 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
+import api
 from api.graphql import enums
-from api.graphql.context import Context
+from api.graphql.context import Context, QueryFields
 from api.graphql.cost import QueryCost
 from api.graphql.errors import TIMED_OUT, DomainErrorCodes
 from api.graphql.mutations import Mutation
@@ -23,6 +25,7 @@ from api.graphql.shapes import SHAPE_ENUMS
 from api.log_privacy import described
 from api.runtime import Runtime
 from domain.kernel.access import Role
+from domain.kernel.discovery import declared
 
 DEFAULT_MAX_DEPTH = 10
 DEFAULT_TIMEOUT_SECONDS = 10.0
@@ -146,6 +149,12 @@ def _budgets(given: Mapping[Role, int]) -> Any:
     return budget_for
 
 
+def _query_root() -> type:
+    """The Query root: its own fields, then each feature's declared fields in module order."""
+    features = [q.fields for q in declared(api, QueryFields, "_routes")]
+    return merge_types("Query", (Query, *features)) if features else Query
+
+
 def build_schema(
     max_depth: int = DEFAULT_MAX_DEPTH,
     budgets: Mapping[Role, int] | None = None,
@@ -158,7 +167,7 @@ def build_schema(
     enums.register(enums.DOMAIN_ENUMS)
     enums.register(frozenset(SHAPE_ENUMS))
     return _Schema(
-        query=Query,
+        query=_query_root(),
         mutation=Mutation,
         extensions=[  # factories: a fresh extension per request
             lambda: QueryDepthLimiter(max_depth=max_depth),

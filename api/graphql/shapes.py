@@ -29,15 +29,20 @@ def _leaves(annotation: Any) -> list[Any]:
 def _topic(model: type[BaseModel]) -> str:
     """A schemas module may name its topic (`GRAPHQL_TOPIC`); else its file name is the topic."""
     module = sys.modules[model.__module__]
-    stem = getattr(module, "GRAPHQL_TOPIC", model.__module__.rsplit(".", 1)[-1])
+    file_name = model.__module__.rsplit(".", 1)[-1].removesuffix("_schemas")
+    stem = getattr(module, "GRAPHQL_TOPIC", file_name)
     return "".join(part.title() for part in stem.split("_"))
 
 
 def _name(model: type[BaseModel]) -> str:
+    """A schemas module may name its answers (`GRAPHQL_NAMES`); else the topic and the model
+    make the name."""
+    named: dict[str, str] = getattr(sys.modules[model.__module__], "GRAPHQL_NAMES", {})
     base = model.__name__.removesuffix("Out")
     topic = _topic(model)
     singular = topic.removesuffix("s")
     name = base if base.startswith(singular) else f"{topic}{base}"
+    name = named.get(model.__name__, name)
     owner = _names.setdefault(name, model)
     if owner is not model:
         raise ValueError(f"GraphQL type name {name} is taken by {owner.__qualname__}")

@@ -50,12 +50,7 @@ async def create_user(
 ) -> UserOut:
     """An address that already has an account, yours to see or not, is the same 409."""
     cmd = service.CreateUser(
-        email=body.email,
-        name=body.name,
-        role=body.role,
-        password=body.password,
-        trust_id=body.trust_id,
-        school_ids=frozenset(body.school_ids),
+        **body.model_dump(exclude={"school_ids"}), school_ids=frozenset(body.school_ids)
     )
     return UserOut.of(await service.create_user(uow, principal, cmd, runtime.hasher))
 

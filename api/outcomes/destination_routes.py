@@ -48,14 +48,7 @@ async def list_destinations(
 async def record_destination(
     body: DestinationIn, response: Response, uow: UowDep, principal: PrincipalDep
 ) -> DestinationOut:
-    cmd = service.RecordDestination(
-        pupil_id=body.pupil_id,
-        left_on=body.left_on,
-        category=body.category,
-        year_group_at_leaving=body.year_group_at_leaving,
-        provider=body.provider,
-        sustained=body.sustained,
-    )
+    cmd = service.RecordDestination(**body.model_dump())
     destination = await service.record_destination(uow, principal, cmd)
     set_etag(response, destination.version)
     response.headers["Location"] = f"/api/v1/destinations/{destination.id}"

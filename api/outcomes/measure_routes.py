@@ -36,18 +36,7 @@ async def create_measure(
     body: MeasureIn, response: Response, uow: UowDep, principal: PrincipalDep
 ) -> MeasureOut:
     cmd = service.CreateMeasure(
-        name=body.name,
-        description=body.description,
-        trust_id=body.trust_id,
-        school_id=body.school_id,
-        year_group_at_leaving=body.year_group_at_leaving,
-        min_terms_on_programme=body.min_terms_on_programme,
-        programme_years=body.programme_years,
-        min_qualifications=body.min_qualifications,
-        min_level=body.min_level,
-        require_english_and_maths=body.require_english_and_maths,
-        excluding_id=body.excluding_id,
-        subgroups=tuple(body.subgroups),
+        **body.model_dump(exclude={"subgroups"}), subgroups=tuple(body.subgroups)
     )
     measure = await service.create_measure(uow, principal, cmd)
     set_etag(response, measure.version)

@@ -43,17 +43,7 @@ async def list_qualifications(
 async def record_qualification(
     body: QualificationIn, response: Response, uow: UowDep, principal: PrincipalDep
 ) -> QualificationOut:
-    cmd = service.RecordEntry(
-        pupil_id=body.pupil_id,
-        awarding_body=body.awarding_body,
-        title=body.title,
-        subject=body.subject,
-        level=body.level,
-        kind=body.kind,
-        status=body.status,
-        result=body.result,
-        awarded_on=body.awarded_on,
-    )
+    cmd = service.RecordEntry(**body.model_dump())
     entry = await service.record_entry(uow, principal, cmd)
     set_etag(response, entry.version)
     response.headers["Location"] = f"/api/v1/qualifications/{entry.id}"

@@ -48,15 +48,7 @@ async def enrol_pupil(
     pseudonymiser: PseudonymiserDep,
 ) -> PupilOut:
     cmd = service.EnrolPupil(
-        school_id=body.school_id,
-        forename=body.forename,
-        surname=body.surname,
-        date_of_birth=body.date_of_birth,
-        gender=body.gender,
-        year_group=body.year_group,
-        upn=body.upn,
-        mis_id=body.mis_id,
-        pathway=body.pathway,
+        **body.model_dump(exclude={"characteristics", "enrolments"}),
         characteristics=[c.to_domain() for c in body.characteristics],
         enrolments=[e.to_domain() for e in body.enrolments],
     )

@@ -52,12 +52,8 @@ async def set_target(
     body: TargetIn, response: Response, uow: UowDep, principal: PrincipalDep
 ) -> TargetOut:
     cmd = targets_service.SetTarget(
-        pupil_id=body.pupil_id,
-        strand_id=body.strand_id,
+        **body.model_dump(exclude={"academic_year"}),
         academic_year=AcademicYear.parse(body.academic_year),
-        step_id=body.step_id,
-        rationale=body.rationale,
-        set_on=body.set_on,
     )
     target = await targets_service.set_target(uow, principal, cmd)
     set_etag(response, target.version)
@@ -140,14 +136,7 @@ async def list_outcome_targets(
 async def set_outcome_target(
     body: OutcomeTargetIn, response: Response, uow: UowDep, principal: PrincipalDep
 ) -> OutcomeTargetOut:
-    cmd = outcomes_service.SetOutcomeTarget(
-        pupil_id=body.pupil_id,
-        source=body.source,
-        area=body.area,
-        text=body.text,
-        set_on=body.set_on,
-        due_on=body.due_on,
-    )
+    cmd = outcomes_service.SetOutcomeTarget(**body.model_dump())
     outcome = await outcomes_service.set_outcome_target(uow, principal, cmd)
     set_etag(response, outcome.version)
     response.headers["Location"] = f"/api/v1/outcome-targets/{outcome.id}"
@@ -192,12 +181,9 @@ async def evaluate_outcome(
 ) -> OutcomeTargetOut:
     """The termly evaluation: not met / partly met / met / exceeded (one per term)."""
     cmd = outcomes_service.EvaluateOutcome(
+        **body.model_dump(exclude={"academic_year"}),
         outcome_id=outcome_id,
         academic_year=AcademicYear.parse(body.academic_year),
-        term=body.term,
-        rating=body.rating,
-        note=body.note,
-        evaluated_on=body.evaluated_on,
         expected_version=version,
     )
     outcome = await outcomes_service.evaluate_outcome(uow, principal, cmd)

@@ -71,12 +71,7 @@ async def apply_suggestions(body: ApplyIn, uow: UowDep, principal: PrincipalDep)
         uow,
         principal,
         service.ApplySuggestions(
-            academic_year=body.academic_year,
-            school_id=body.school_id,
-            percentile=body.percentile,
-            strand_id=body.strand_id,
-            pupil_ids=tuple(body.pupil_ids),
-            set_on=body.set_on,
+            **body.model_dump(exclude={"pupil_ids"}), pupil_ids=tuple(body.pupil_ids)
         ),
     )
     return AppliedListOut(

@@ -7,23 +7,17 @@ from typing import Protocol
 
 from domain.assessment.judgement import Judgement, JudgementKind, JudgementRevision, ModerationState
 from domain.assessment.ports import HasFrameworks, HasJudgements, HasModules, JudgementFilter
+from domain.assessment.references import referenced_strand, step_on_scale
 from domain.kernel.access import Permission, Principal
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import Conflict, InvariantViolation, Problem, invalid
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
-from domain.kernel.references import (
-    check_version,
-    found,
-    not_in_future,
-    referenced_pupil,
-    referenced_strand,
-    require_filter_scope,
-    step_on_scale,
-)
+from domain.kernel.references import check_version, found, not_in_future
 from domain.kernel.transaction import Transaction
 from domain.organisation.ports import HasSchools
 from domain.pupils.ports import HasPupils
+from domain.pupils.references import referenced_pupil, require_filter_scope
 
 
 class JudgementWork(

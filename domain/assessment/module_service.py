@@ -11,11 +11,12 @@ from domain.kernel.calendar import AcademicYear, Module
 from domain.kernel.errors import Conflict, InvariantViolation, Problem
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
-from domain.kernel.references import check_version, found, require_filter_scope
+from domain.kernel.references import check_version, found
 from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
 from domain.organisation.ports import HasSchools
 from domain.pupils.ports import HasPupils
+from domain.pupils.references import require_filter_scope
 
 
 class ModuleWork(HasFrameworks, HasModules, HasPupils, HasSchools, Transaction, Protocol):

@@ -48,7 +48,7 @@ class AuditedTable:
 @functools.cache
 def audited_resources() -> frozenset[str]:
     """The tables whose rows are audited: every `AuditedTable` the features declare."""
-    return frozenset(t.table for t in declared(domain, AuditedTable, ".records"))
+    return frozenset(t.table for t in declared(domain, AuditedTable, (".records", "_service")))
 
 
 @dataclass(frozen=True, slots=True)

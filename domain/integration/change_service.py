@@ -27,11 +27,11 @@ from domain.integration.ports import HasChanges
 from domain.integration.records import record_kind
 from domain.kernel.access import Permission, Principal
 from domain.kernel.errors import invalid
-from domain.kernel.references import require_filter_scope
 from domain.kernel.transaction import Transaction
 from domain.organisation.ports import HasSchools
 from domain.privacy.pupil_view import Pseudonymiser
 from domain.pupils.ports import HasPupils
+from domain.pupils.references import require_filter_scope
 
 
 class ChangeWork(HasChanges, HasFrameworks, HasPupils, HasSchools, Transaction, Protocol):

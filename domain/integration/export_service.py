@@ -28,11 +28,12 @@ from domain.kernel.access import Permission, Principal
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import NotFound
 from domain.kernel.paging import every_page
-from domain.kernel.references import found, require_filter_scope
+from domain.kernel.references import found
 from domain.kernel.transaction import Transaction
 from domain.organisation.ports import HasSchools, SchoolFilter
 from domain.privacy.pupil_view import Pseudonymiser
 from domain.pupils.ports import HasPupils
+from domain.pupils.references import require_filter_scope
 
 
 class ExportWork(HasExports, HasFrameworks, HasPupils, HasSchools, Transaction, Protocol):

@@ -49,7 +49,7 @@ class RecordKind:
 @functools.cache
 def record_kinds() -> tuple[RecordKind, ...]:
     """Every kind the features declare, in rank order."""
-    kinds = sorted(declared(domain, RecordKind, ".records"), key=lambda k: k.rank)
+    kinds = sorted(declared(domain, RecordKind, (".records", "_service")), key=lambda k: k.rank)
     names = [k.name for k in kinds]
     ranks = [k.rank for k in kinds]
     if len(set(names)) != len(names) or len(set(ranks)) != len(ranks):

@@ -9,12 +9,13 @@ from domain.kernel.access import Permission, Principal
 from domain.kernel.errors import InvariantViolation, PermissionDenied
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
-from domain.kernel.references import check_version, found, require_filter_scope
+from domain.kernel.references import check_version, found
 from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
 from domain.organisation.organisation import School, SchoolType, Trust, TrustKind
 from domain.organisation.ports import HasSchools, HasTrusts, SchoolFilter
 from domain.pupils.ports import HasPupils
+from domain.pupils.references import require_filter_scope
 
 
 class OrganisationWork(HasFrameworks, HasPupils, HasSchools, HasTrusts, Transaction, Protocol):

@@ -22,7 +22,6 @@ from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import InvariantViolation, Problem, invalid
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
-from domain.kernel.references import require_filter_scope
 from domain.kernel.transaction import Transaction
 from domain.organisation.ports import HasSchools
 from domain.outcomes.attendance import (
@@ -37,6 +36,7 @@ from domain.outcomes.attendance import (
 )
 from domain.outcomes.ports import AttendanceFilter, HasAttendance, HasSummaries
 from domain.pupils.ports import HasPupils
+from domain.pupils.references import require_filter_scope
 
 
 class AttendanceWork(

@@ -10,13 +10,14 @@ from domain.kernel.access import Permission, Principal
 from domain.kernel.errors import InvariantViolation
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
-from domain.kernel.references import check_version, found, referenced_pupil, require_filter_scope
+from domain.kernel.references import check_version, found
 from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
 from domain.organisation.ports import HasSchools
 from domain.outcomes.destination import Destination, DestinationCategory
 from domain.outcomes.ports import DestinationFilter, HasDestinations
 from domain.pupils.ports import HasPupils
+from domain.pupils.references import referenced_pupil, require_filter_scope
 
 
 class DestinationWork(HasDestinations, HasFrameworks, HasPupils, HasSchools, Transaction, Protocol):

@@ -18,7 +18,7 @@ from domain.kernel.calendar import AcademicYear
 from domain.kernel.errors import Conflict, InvariantViolation, Problem, invalid
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
-from domain.kernel.references import found, require_filter_scope
+from domain.kernel.references import found
 from domain.kernel.transaction import Transaction
 from domain.organisation.ports import HasSchools, HasTrusts
 from domain.outcomes.measure import (
@@ -31,6 +31,7 @@ from domain.outcomes.measure import (
 from domain.outcomes.ports import HasMeasures, HasSummaries, MeasureFilter
 from domain.outcomes.qualification import QualificationLevel
 from domain.pupils.ports import HasPupils
+from domain.pupils.references import require_filter_scope
 
 
 class MeasureWork(

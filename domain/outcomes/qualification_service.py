@@ -15,7 +15,7 @@ from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import InvariantViolation, Problem
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
-from domain.kernel.references import check_version, found, referenced_pupil, require_filter_scope
+from domain.kernel.references import check_version, found
 from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
 from domain.organisation.ports import HasSchools
@@ -31,6 +31,7 @@ from domain.outcomes.qualification import (
     QualificationLevel,
 )
 from domain.pupils.ports import HasPupils
+from domain.pupils.references import referenced_pupil, require_filter_scope
 
 
 class QualificationWork(

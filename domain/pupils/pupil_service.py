@@ -11,13 +11,14 @@ from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import InvariantViolation, PermissionDenied
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
-from domain.kernel.references import check_version, found, require_filter_scope
+from domain.kernel.references import check_version, found
 from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
 from domain.organisation.ports import HasSchools
 from domain.privacy.pupil_view import Pseudonymiser, PupilView, view_of
 from domain.pupils.ports import HasPupils, PupilFilter
 from domain.pupils.pupil import Characteristic, Enrolment, Gender, Pupil
+from domain.pupils.references import require_filter_scope
 
 
 class PupilWork(HasFrameworks, HasPupils, HasSchools, Transaction, Protocol):

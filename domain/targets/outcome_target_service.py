@@ -12,17 +12,12 @@ from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import InvariantViolation
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
-from domain.kernel.references import (
-    check_version,
-    found,
-    not_in_future,
-    referenced_pupil,
-    require_filter_scope,
-)
+from domain.kernel.references import check_version, found, not_in_future
 from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
 from domain.organisation.ports import HasSchools
 from domain.pupils.ports import HasPupils
+from domain.pupils.references import referenced_pupil, require_filter_scope
 from domain.targets.ports import HasOutcomes, OutcomeTargetFilter
 from domain.targets.target import (
     OutcomeEvaluation,

@@ -18,10 +18,11 @@ from domain.kernel.calendar import AcademicYear
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import InvariantViolation
 from domain.kernel.paging import MAX_LIMIT, Page, PageRequest
-from domain.kernel.references import found, require_filter_scope
+from domain.kernel.references import found
 from domain.kernel.transaction import Transaction
 from domain.organisation.ports import HasSchools
 from domain.pupils.ports import HasPupils
+from domain.pupils.references import require_filter_scope
 from domain.targets.target_progress import (
     TargetProgress,
     TargetProgressQuery,

@@ -6,24 +6,18 @@ from datetime import date, datetime
 from typing import Protocol
 
 from domain.assessment.ports import HasFrameworks
+from domain.assessment.references import referenced_strand, step_on_scale
 from domain.kernel.access import Permission, Principal
 from domain.kernel.calendar import AcademicYear
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import Conflict, InvariantViolation
 from domain.kernel.ids import new_id
 from domain.kernel.paging import Page, PageRequest
-from domain.kernel.references import (
-    check_version,
-    found,
-    not_in_future,
-    referenced_pupil,
-    referenced_strand,
-    require_filter_scope,
-    step_on_scale,
-)
+from domain.kernel.references import check_version, found, not_in_future
 from domain.kernel.transaction import Transaction
 from domain.organisation.ports import HasSchools
 from domain.pupils.ports import HasPupils
+from domain.pupils.references import referenced_pupil, require_filter_scope
 from domain.targets.ports import HasTargets, TargetFilter
 from domain.targets.target import Target, TargetRevision, TargetStatus, chain_history
 

@@ -20,10 +20,11 @@ from domain.kernel.calendar import AcademicYear
 from domain.kernel.clock import SYSTEM_CLOCK, Clock
 from domain.kernel.errors import InvariantViolation, invalid
 from domain.kernel.paging import Page, PageRequest
-from domain.kernel.references import not_in_future, require_filter_scope
+from domain.kernel.references import not_in_future
 from domain.kernel.transaction import Transaction
 from domain.organisation.ports import HasSchools
 from domain.pupils.ports import HasPupils
+from domain.pupils.references import require_filter_scope
 from domain.targets.ports import HasTargets
 from domain.targets.target_service import SetTarget, new_target
 from domain.targets.target_suggestion import (

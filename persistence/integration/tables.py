@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field
 
 from domain.integration.audit import ActorKind, AuditAction
+from domain.integration.changes import feed_order
 from persistence.columns import TableModel, change_xid_column, created_column, one_of
 from persistence.xid8 import Xid8
 
@@ -76,8 +77,7 @@ class ChangeTombstoneRow(TableModel, table=True):
     __tablename__ = "change_tombstones"
     __table_args__ = (
         CheckConstraint(
-            "resource IN ('attendance', 'destinations', 'judgements', 'pupils',"
-            " 'qualifications', 'targets')",
+            "resource IN (" + ", ".join(f"'{name}'" for name in sorted(feed_order())) + ")",
             name="resource",
         ),
         Index(

@@ -9,10 +9,14 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
+    UniqueConstraint,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY as PG_ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlmodel import Field
 
+from domain.pupils.group import GroupKind
 from domain.pupils.pupil import CharacteristicKind, Gender, Registration
 from persistence.columns import (
     TableModel,
@@ -97,3 +101,45 @@ class EnrolmentRow(TableModel, table=True):
     joined_on: date
     left_on: date | None = None
     registration: str
+
+
+class TeachingGroupRow(TableModel, table=True):
+    __tablename__ = "teaching_groups"
+    __table_args__ = (
+        one_of("kind", "kind", GroupKind),
+        UniqueConstraint("school_id", "academic_year", "name"),
+        changes_index("teaching_groups"),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True, foreign_key="schools.id")
+    id: uuid.UUID = Field(primary_key=True)
+    name: str
+    kind: str
+    academic_year: str
+    staff_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        sa_column=Column(PG_ARRAY(PG_UUID(as_uuid=True)), nullable=False, server_default="{}"),
+    )
+    version: int = 1
+    change_xid: int | None = change_xid_column()
+
+
+class GroupMembershipRow(TableModel, table=True):
+    __tablename__ = "group_memberships"
+    __table_args__ = (
+        tenant_fk(["group_id"], "teaching_groups"),
+        tenant_fk(["pupil_id"], "pupils"),
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="dates"),
+        Index("ix_group_memberships_school_id_group_id", "school_id", "group_id"),
+        Index("ix_group_memberships_school_id_pupil_id", "school_id", "pupil_id"),
+        changes_index("group_memberships"),
+    )
+
+    school_id: uuid.UUID = Field(primary_key=True)
+    id: uuid.UUID = Field(primary_key=True)
+    group_id: uuid.UUID
+    pupil_id: uuid.UUID
+    starts_on: date
+    ends_on: date | None = None
+    version: int = 1
+    change_xid: int | None = change_xid_column()

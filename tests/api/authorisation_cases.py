@@ -249,6 +249,37 @@ def rest_calls(victim: Victim) -> dict[tuple[str, str], RestCall]:
             "UPN,Awarding Body,Qualification Title,Level"
         ),
         ("POST", "/api/v1/imports/destinations"): _import("UPN,Date of Leaving,Destination"),
+        ("POST", "/api/v1/imports/group_memberships"): _import("UPN,Class,Academic Year"),
+        ("GET", "/api/v1/groups"): RestCall(query=_school),
+        ("POST", "/api/v1/groups"): RestCall(
+            body=lambda ids: {
+                "school_id": ids["school_id"],
+                "name": f"Ash {uuid.uuid4().hex[:6]}",
+                "academic_year": "2023/24",
+            }
+        ),
+        ("GET", "/api/v1/groups/{group_id}"): RestCall(),
+        ("PATCH", "/api/v1/groups/{group_id}"): RestCall(
+            body=lambda ids: {"kind": "teaching"}, if_match=True
+        ),
+        ("DELETE", "/api/v1/groups/{group_id}"): RestCall(
+            if_match=True, path=(("group_id", "spare_group_id"),)
+        ),
+        ("GET", "/api/v1/group-memberships"): RestCall(
+            query=lambda ids: {"group_id": ids["group_id"]}
+        ),
+        ("POST", "/api/v1/group-memberships"): RestCall(
+            body=lambda ids: {
+                "group_id": ids["group_id"],
+                "pupil_id": ids["pupil_id"],
+                "starts_on": "2024-01-08",
+            }
+        ),
+        ("GET", "/api/v1/group-memberships/{membership_id}"): RestCall(),
+        ("PATCH", "/api/v1/group-memberships/{membership_id}"): RestCall(
+            body=lambda ids: {"ends_on": "2023-12-21"}, if_match=True
+        ),
+        ("DELETE", "/api/v1/group-memberships/{membership_id}"): RestCall(if_match=True),
         ("POST", "/api/v1/attendance/sessions"): RestCall(
             body=lambda ids: {
                 "marks": [
@@ -331,7 +362,7 @@ def rest_calls(victim: Victim) -> dict[tuple[str, str], RestCall]:
         ("POST", "/api/v1/clients/{client_key}/revoke"): RestCall(),
         ("GET", "/api/v1/audit"): RestCall(query=_school),
         # narrowed to A's school; unnarrowed, the feed carries only the caller's own schools
-        # (tests/api/test_change_feed.py follows it to the end)
+        # (tests/api/integration/test_change_feed.py follows it to the end)
         ("GET", "/api/v1/changes"): RestCall(query=_school),
         ("GET", "/api/v1/changes/latest"): RestCall(),
     }
@@ -382,6 +413,11 @@ QUERIES: dict[str, str] = {
         " { nodes { id text evaluations { nodes { note } } } } }"
     ),
     "destinations": "query($s: UUID) { destinations(schoolId: $s) { nodes { id provider } } }",
+    "groups": "query($s: UUID) { groups(schoolId: $s) { nodes { id name staffIds } } }",
+    "group": "query($id: UUID!) { group(id: $id) { id name } }",
+    "groupMemberships": (
+        "query($g: UUID) { groupMemberships(groupId: $g) { nodes { id pupilId startsOn } } }"
+    ),
     "cohortAnalysis": (
         'query($s: UUID) { cohortAnalysis(academicYear: "2023/24", module: 1, schoolId: $s)'
         " { schoolIds thisYear { cohort { measured } } } }"
@@ -443,6 +479,8 @@ def graphql_variables(name: str, victim: Victim, ids: Ids) -> dict[str, Any]:
         "target": {"id": ids["target_id"]},
         "outcomeTargets": {"p": ids["pupil_id"]},
         "measureResults": {"m": ids["measure_id"]},
+        "group": {"id": ids["group_id"]},
+        "groupMemberships": {"g": ids["group_id"]},
         "recordJudgement": {
             "input": {
                 "pupilId": ids["pupil_id"],

@@ -26,7 +26,9 @@ from domain.outcomes import measure_service as measures
 from domain.outcomes import qualification_service as qualifications
 from domain.outcomes.destination import DestinationCategory
 from domain.outcomes.qualification import QualificationKind, QualificationLevel
+from domain.pupils import group_service as groups
 from domain.pupils import pupil_service as pupils
+from domain.pupils.group import GroupKind
 from domain.targets import outcome_target_service as outcomes
 from domain.targets import target_service as targets
 from domain.targets.target import OutcomeRating, OutcomeSource, Target, Term
@@ -67,6 +69,11 @@ class Victim:
     measure_id: uuid.UUID
     spare_module_id: uuid.UUID
     spare_framework_id: uuid.UUID
+    #: a class of school A with a member (the victim pupil) and its teacher; a spare, empty
+    #: group, so that a caller allowed to delete one succeeds rather than meets a 409
+    group_id: uuid.UUID
+    membership_id: uuid.UUID
+    spare_group_id: uuid.UUID
     client: identity.IssuedClient
     #: a teacher of school A (not one of the callers) whose account the admins manage
     staff_id: uuid.UUID
@@ -95,6 +102,9 @@ class Victim:
             "measure_id": str(self.measure_id),
             "spare_module_id": str(self.spare_module_id),
             "spare_framework_id": str(self.spare_framework_id),
+            "group_id": str(self.group_id),
+            "membership_id": str(self.membership_id),
+            "spare_group_id": str(self.spare_group_id),
             "resource": "pupils",  # GET /exports/{resource}
             "client_key": str(self.client.client.id),
             "user_id": str(self.staff_id),
@@ -111,6 +121,8 @@ class Victim:
             str(self.second_target_id),
             str(self.outcome_id),
             str(self.destination_id),
+            str(self.group_id),
+            str(self.membership_id),
         ]
         found += [str(w.school.id), str(w.modules[0].id), w.school.urn]
         found += [str(self.client.client.id), self.client.client.client_id, self.client.secret]
@@ -360,6 +372,22 @@ async def build_victim(runtime: Runtime, stranger: World) -> Victim:
         ),
         runtime.hasher,
     )
+    group = await groups.create_group(
+        uow(),
+        system,
+        groups.CreateGroup(
+            world.school.id, "Oak", GroupKind.CLASS, "2023/24", frozenset({staff.id})
+        ),
+    )
+    membership = await groups.add_member(
+        uow(),
+        system,
+        # ended, so that POST /group-memberships may put the pupil back in from January
+        groups.AddMember(group.id, world.pupil.id, date(2023, 9, 4), date(2023, 12, 20)),
+    )
+    spare_group = await groups.create_group(
+        uow(), system, groups.CreateGroup(world.school.id, "Spare", GroupKind.TEACHING, "2023/24")
+    )
     victim = Victim(
         world,
         judgement.id,
@@ -374,6 +402,9 @@ async def build_victim(runtime: Runtime, stranger: World) -> Victim:
         measure.id,
         spare_module.id,
         spare_framework.id,
+        group.id,
+        membership.id,
+        spare_group.id,
         client,
         staff.id,
         mis_id,

@@ -26,7 +26,8 @@ async def pupil_with_everything(
 ) -> dict[str, Any]:
     """An SEN pupil (EHC plan since 2020) with characteristics, two enrolments, a corrected
     judgement, a deleted judgement, a revised target, an evaluated outcome target, a
-    destination, attendance marks and a qualification entry; the pupil as created."""
+    destination, attendance marks, a qualification entry and a class membership; the pupil as
+    created."""
     fields: dict[str, Any] = {
         "forename": FORENAME,
         "surname": SURNAME,
@@ -145,6 +146,24 @@ async def pupil_with_everything(
                 "kind": "functional_skills",
             },
             headers=teacher,
+        )
+    )
+    group = await _ok(
+        await client.post(
+            "/api/v1/groups",
+            json={
+                "school_id": str(world.school.id),
+                "name": f"Oak {pid[-6:]}",
+                "academic_year": "2023/24",
+            },
+            headers=admin,
+        )
+    )
+    await _ok(
+        await client.post(
+            "/api/v1/group-memberships",
+            json={"group_id": group["id"], "pupil_id": pid, "starts_on": "2023-09-04"},
+            headers=admin,
         )
     )
     updated = await client.patch(
