@@ -7,8 +7,9 @@ publishes the result, so anything not committed is gone after `async with`.
 A replay that fails (a concurrent writer bumped a version, or took a unique
 key) fails the commit and publishes nothing, as a database would.
 
-Repositories mirror persistence/repositories/*.py: rows outside the scope are
-simply not there (frameworks are visible when owned by a visible school or a
+Repositories mirror the features' persistence repositories; those over one table of their
+own are one generic `InMemoryRepository` told its table, visibility and unique keys. Rows
+outside the scope are simply not there (frameworks are visible when owned by a visible school or a
 visible trust; users and clients are never scoped), lists page in id order,
 versioned updates raise StaleVersion, and the database's unique constraints
 raise Conflict with the same field.
@@ -20,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol, Self, TypeVar
+from typing import ClassVar, Generic, Protocol, Self, TypeVar
 
 from domain.assessment.framework import Framework, Step, Strand
 from domain.assessment.framework_service import FrameworkWork
@@ -268,6 +269,7 @@ class _Versioned(Protocol):
 
 K = TypeVar("K", bound=_Keyed)
 V = TypeVar("V", bound=_Versioned)
+E = TypeVar("E", bound=_Versioned)
 
 
 def _page(rows: Iterable[K], page: PageRequest) -> Page[K]:
@@ -339,76 +341,100 @@ class _Repository:
         return self._tx.tables
 
 
+class InMemoryRepository(_Repository, Generic[E]):
+    """The one generic in-memory repository, which each fake below specialises: `table` names
+    its rows in `Tables`; a row is there only if the scope shows it (`_visible`, by school
+    unless told otherwise); writes check the table's unique indexes (`_check_unique`), updates
+    are versioned, and lists page in id order, as persistence.repository's do."""
+
+    table: ClassVar[str]
+    entity: ClassVar[str]
+
+    def _rows(self, tables: Tables | None = None) -> dict[uuid.UUID, E]:
+        rows: dict[uuid.UUID, E] = getattr(tables or self._t, self.table)
+        return rows
+
+    def _visible(self, row: E) -> bool:
+        return self.scope.school(getattr(row, "school_id"))  # noqa: B009 - every tenant row
+
+    def _check_unique(self, tables: Tables, row: E) -> None:
+        """The table's unique indexes, as Conflict naming the field; none unless overridden."""
+
+    async def get(self, key: uuid.UUID) -> E | None:
+        found = await self.get_many([key])
+        return found[0] if found else None
+
+    async def get_many(self, ids: Sequence[uuid.UUID]) -> list[E]:
+        wanted = set(ids)
+        ordered = sorted(self._rows().values(), key=lambda r: r.id)
+        return [copy.deepcopy(r) for r in ordered if r.id in wanted and self._visible(r)]
+
+    async def add(self, item: E) -> None:
+        row = copy.deepcopy(item)
+
+        def op(tables: Tables) -> None:
+            self._check_unique(tables, row)
+            _insert(self._rows(tables), row)
+
+        self._tx.write(op)
+
+    async def update(self, item: E, previous_version: int) -> None:
+        row = copy.deepcopy(item)
+
+        def op(tables: Tables) -> None:
+            self._check_unique(tables, row)
+            _versioned_update(self._rows(tables), row, previous_version, self.entity, self._visible)
+
+        self._tx.write(op)
+
+    async def delete(self, item: E) -> None:
+        key = item.id
+
+        def op(tables: Tables) -> None:
+            stored = self._rows(tables).get(key)
+            if stored is not None and self._visible(stored):
+                self._before_delete(tables, stored)
+                del self._rows(tables)[key]
+
+        self._tx.write(op)
+
+    def _before_delete(self, tables: Tables, row: E) -> None:
+        """Refuse a delete other rows still depend on; nothing depends unless overridden."""
+
+    def _page_where(self, keep: Callable[[E], bool], page: PageRequest) -> Page[E]:
+        return _page((r for r in self._rows().values() if self._visible(r) and keep(r)), page)
+
+
 # --- organisation -------------------------------------------------------------------
 
 
-class FakeTrustRepository(_Repository):
-    def _visible(self, trust: Trust) -> bool:
-        return self.scope.trust(trust.id)
+class FakeTrustRepository(InMemoryRepository[Trust]):
+    table, entity = "trusts", "trust"
 
-    async def get(self, trust_id: uuid.UUID) -> Trust | None:
-        row = self._t.trusts.get(trust_id)
-        return _copy(row) if row is not None and self._visible(row) else None
-
-    async def add(self, trust: Trust) -> None:
-        row = copy.deepcopy(trust)
-        self._tx.write(lambda t: _insert(t.trusts, row))
-
-    async def update(self, trust: Trust, previous_version: int) -> None:
-        row = copy.deepcopy(trust)
-        self._tx.write(
-            lambda t: _versioned_update(t.trusts, row, previous_version, "trust", self._visible)
-        )
+    def _visible(self, row: Trust) -> bool:
+        return self.scope.trust(row.id)
 
     async def matching(self, page: PageRequest) -> Page[Trust]:
-        return _page((r for r in self._t.trusts.values() if self._visible(r)), page)
+        return self._page_where(lambda _: True, page)
 
 
 def _school_unique(t: Tables, school: School) -> None:
     _unique(t.schools.values(), school, lambda s: s.urn, "a school with this URN exists", "urn")
 
 
-class FakeSchoolRepository(_Repository):
-    def _visible(self, school: School) -> bool:
-        return self.scope.school(school.id)
+class FakeSchoolRepository(InMemoryRepository[School]):
+    table, entity = "schools", "school"
 
-    async def get(self, school_id: uuid.UUID) -> School | None:
-        row = self._t.schools.get(school_id)
-        return _copy(row) if row is not None and self._visible(row) else None
+    def _visible(self, row: School) -> bool:
+        return self.scope.school(row.id)
 
-    async def get_many(self, ids: Sequence[uuid.UUID]) -> list[School]:
-        wanted = set(ids)
-        return [
-            copy.deepcopy(s)
-            for s in sorted(self._t.schools.values(), key=lambda s: s.id)
-            if s.id in wanted and self._visible(s)
-        ]
-
-    async def add(self, school: School) -> None:
-        row = copy.deepcopy(school)
-
-        def op(t: Tables) -> None:
-            _school_unique(t, row)
-            _insert(t.schools, row)
-
-        self._tx.write(op)
-
-    async def update(self, school: School, previous_version: int) -> None:
-        row = copy.deepcopy(school)
-
-        def op(t: Tables) -> None:
-            _school_unique(t, row)
-            _versioned_update(t.schools, row, previous_version, "school", self._visible)
-
-        self._tx.write(op)
+    def _check_unique(self, tables: Tables, row: School) -> None:
+        _school_unique(tables, row)
 
     async def matching(self, filter: SchoolFilter, page: PageRequest) -> Page[School]:
-        rows = [
-            s
-            for s in self._t.schools.values()
-            if self._visible(s) and (filter.trust_id is None or s.trust_id == filter.trust_id)
-        ]
-        return _page(rows, page)
+        return self._page_where(
+            lambda s: filter.trust_id is None or s.trust_id == filter.trust_id, page
+        )
 
     async def ids_of_trust(self, trust_id: uuid.UUID) -> frozenset[uuid.UUID]:
         return frozenset(
@@ -432,46 +458,22 @@ def _pupil_unique(t: Tables, pupil: Pupil) -> None:
     )
 
 
-class FakePupilRepository(_Repository):
-    def _visible(self, pupil: Pupil, include_deleted: bool = False) -> bool:
-        return self.scope.school(pupil.school_id) and (include_deleted or pupil.deleted_at is None)
+class FakePupilRepository(InMemoryRepository[Pupil]):
+    """Archived pupils are found by id (`include_deleted`, `get_many`), listed only on request."""
+
+    table, entity = "pupils", "pupil"
+
+    def _check_unique(self, tables: Tables, row: Pupil) -> None:
+        _pupil_unique(tables, row)
 
     async def get(self, pupil_id: uuid.UUID, include_deleted: bool = False) -> Pupil | None:
-        row = self._t.pupils.get(pupil_id)
-        return _copy(row) if row is not None and self._visible(row, include_deleted) else None
-
-    async def get_many(self, ids: Sequence[uuid.UUID]) -> list[Pupil]:
-        wanted = set(ids)
-        return [
-            copy.deepcopy(p)
-            for p in sorted(self._t.pupils.values(), key=lambda p: p.id)
-            if p.id in wanted and self._visible(p, include_deleted=True)
-        ]
-
-    async def add(self, pupil: Pupil) -> None:
-        row = copy.deepcopy(pupil)
-
-        def op(t: Tables) -> None:
-            _pupil_unique(t, row)
-            _insert(t.pupils, row)
-
-        self._tx.write(op)
-
-    async def update(self, pupil: Pupil, previous_version: int) -> None:
-        row = copy.deepcopy(pupil)
-
-        def op(t: Tables) -> None:
-            _pupil_unique(t, row)
-            _versioned_update(
-                t.pupils, row, previous_version, "pupil", lambda p: self._visible(p, True)
-            )
-
-        self._tx.write(op)
+        found = await self.get_many([pupil_id])
+        return found[0] if found and (include_deleted or found[0].deleted_at is None) else None
 
     async def matching(self, filter: PupilFilter, page: PageRequest) -> Page[Pupil]:
         def keep(p: Pupil) -> bool:
             return (
-                self._visible(p, filter.include_deleted)
+                (filter.include_deleted or p.deleted_at is None)
                 and (filter.school_id is None or p.school_id == filter.school_id)
                 and (filter.year_group is None or p.year_group == filter.year_group)
                 and (filter.pathway is None or p.pathway == filter.pathway)
@@ -480,12 +482,16 @@ class FakePupilRepository(_Repository):
                 and (filter.on_roll_on is None or p.on_roll(filter.on_roll_on))
             )
 
-        return _page(_where(keep, self._t.pupils.values()), page)
+        return self._page_where(keep, page)
 
     async def for_schools(self, school_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Pupil]]:
         grouped: dict[uuid.UUID, list[Pupil]] = {sid: [] for sid in school_ids}
         rows = sorted(
-            (p for p in self._t.pupils.values() if p.school_id in grouped and self._visible(p)),
+            (
+                p
+                for p in self._t.pupils.values()
+                if p.school_id in grouped and self._visible(p) and p.deleted_at is None
+            ),
             key=lambda p: (p.surname, p.forename, p.id),
         )
         for p in rows:
@@ -648,62 +654,23 @@ def _module_unique(t: Tables, module: Module) -> None:
     )
 
 
-class FakeModuleRepository(_Repository):
-    def _visible(self, module: Module) -> bool:
-        return self.scope.school(module.school_id)
+class FakeModuleRepository(InMemoryRepository[Module]):
+    table, entity = "modules", "module"
 
-    async def get(self, module_id: uuid.UUID) -> Module | None:
-        found = await self.get_many([module_id])
-        return found[0] if found else None
+    def _check_unique(self, tables: Tables, row: Module) -> None:
+        _module_unique(tables, row)
 
-    async def get_many(self, ids: Sequence[uuid.UUID]) -> list[Module]:
-        wanted = set(ids)
-        return [
-            copy.deepcopy(m)
-            for m in sorted(self._t.modules.values(), key=lambda m: m.id)
-            if m.id in wanted and self._visible(m)
-        ]
-
-    async def add(self, module: Module) -> None:
-        row = copy.deepcopy(module)
-
-        def op(t: Tables) -> None:
-            _module_unique(t, row)
-            _insert(t.modules, row)
-
-        self._tx.write(op)
-
-    async def update(self, module: Module, previous_version: int) -> None:
-        row = copy.deepcopy(module)
-
-        def op(t: Tables) -> None:
-            _module_unique(t, row)
-            _versioned_update(t.modules, row, previous_version, "module", self._visible)
-
-        self._tx.write(op)
-
-    async def delete(self, module: Module) -> None:
-        module_id, school_id = module.id, module.school_id
-
-        def op(t: Tables) -> None:
-            stored = t.modules.get(module_id)
-            if stored is None or stored.school_id != school_id or not self._visible(stored):
-                return
-            if any(j.module_id == module_id for j in t.judgements.values()):
-                raise _still_referenced()
-            del t.modules[module_id]
-
-        self._tx.write(op)
+    def _before_delete(self, tables: Tables, row: Module) -> None:
+        if any(j.module_id == row.id for j in tables.judgements.values()):
+            raise _still_referenced()
 
     async def matching(self, filter: ModuleFilter, page: PageRequest) -> Page[Module]:
         def keep(m: Module) -> bool:
-            return (
-                self._visible(m)
-                and (filter.school_id is None or m.school_id == filter.school_id)
-                and (filter.academic_year is None or m.academic_year == filter.academic_year)
+            return (filter.school_id is None or m.school_id == filter.school_id) and (
+                filter.academic_year is None or m.academic_year == filter.academic_year
             )
 
-        return _page(_where(keep, self._t.modules.values()), page)
+        return self._page_where(keep, page)
 
     async def in_use(self, module_id: uuid.UUID) -> bool:
         return any(
@@ -1054,47 +1021,16 @@ def _destination_unique(t: Tables, destination: Destination) -> None:
     )
 
 
-class FakeDestinationRepository(_Repository):
-    def _visible(self, destination: Destination) -> bool:
-        return self.scope.school(destination.school_id)
+class FakeDestinationRepository(InMemoryRepository[Destination]):
+    table, entity = "destinations", "destination"
 
-    async def get(self, destination_id: uuid.UUID) -> Destination | None:
-        row = self._t.destinations.get(destination_id)
-        return _copy(row) if row is not None and self._visible(row) else None
-
-    async def add(self, destination: Destination) -> None:
-        row = copy.deepcopy(destination)
-
-        def op(t: Tables) -> None:
-            _destination_unique(t, row)
-            _insert(t.destinations, row)
-
-        self._tx.write(op)
-
-    async def update(self, destination: Destination, previous_version: int) -> None:
-        row = copy.deepcopy(destination)
-
-        def op(t: Tables) -> None:
-            _destination_unique(t, row)
-            _versioned_update(t.destinations, row, previous_version, "destination", self._visible)
-
-        self._tx.write(op)
-
-    async def delete(self, destination: Destination) -> None:
-        destination_id, school_id = destination.id, destination.school_id
-
-        def op(t: Tables) -> None:
-            stored = t.destinations.get(destination_id)
-            if stored is not None and stored.school_id == school_id and self._visible(stored):
-                del t.destinations[destination_id]
-
-        self._tx.write(op)
+    def _check_unique(self, tables: Tables, row: Destination) -> None:
+        _destination_unique(tables, row)
 
     async def matching(self, filter: DestinationFilter, page: PageRequest) -> Page[Destination]:
         def keep(d: Destination) -> bool:
             return (
-                self._visible(d)
-                and (filter.school_id is None or d.school_id == filter.school_id)
+                (filter.school_id is None or d.school_id == filter.school_id)
                 and (filter.pupil_id is None or d.pupil_id == filter.pupil_id)
                 and (filter.category is None or d.category == filter.category)
                 and (
@@ -1105,37 +1041,24 @@ class FakeDestinationRepository(_Repository):
                 and (filter.left_to is None or d.left_on <= filter.left_to)
             )
 
-        return _page(_where(keep, self._t.destinations.values()), page)
+        return self._page_where(keep, page)
 
 
 # --- identity (never scoped: read before a scope exists) ------------------------------
 
 
-class FakeUserRepository(_Repository):
-    async def get(self, user_id: uuid.UUID) -> User | None:
-        return _copy(self._t.users.get(user_id))
+class FakeUserRepository(InMemoryRepository[User]):
+    table, entity = "users", "user"
+
+    def _visible(self, row: User) -> bool:
+        return True  # read before a scope exists (sign-in), as in SQL
+
+    def _check_unique(self, tables: Tables, row: User) -> None:
+        _unique(tables.users.values(), row, lambda u: u.email, EMAIL_UNAVAILABLE, "email")
 
     async def by_email(self, email: str) -> User | None:
         wanted = email.strip().lower()
         return next((copy.deepcopy(u) for u in self._t.users.values() if u.email == wanted), None)
-
-    async def add(self, user: User) -> None:
-        row = copy.deepcopy(user)
-
-        def op(t: Tables) -> None:
-            _unique(t.users.values(), row, lambda u: u.email, EMAIL_UNAVAILABLE, "email")
-            _insert(t.users, row)
-
-        self._tx.write(op)
-
-    async def update(self, user: User, previous_version: int) -> None:
-        row = copy.deepcopy(user)
-
-        def op(t: Tables) -> None:
-            _unique(t.users.values(), row, lambda u: u.email, EMAIL_UNAVAILABLE, "email")
-            _versioned_update(t.users, row, previous_version, "user", lambda _: True)
-
-        self._tx.write(op)
 
     async def matching(
         self, school_ids: frozenset[uuid.UUID] | None, trust_id: uuid.UUID | None, page: PageRequest
@@ -1147,7 +1070,7 @@ class FakeUserRepository(_Repository):
                 trust_id is not None and u.trust_id == trust_id
             )
 
-        return _page(_where(keep, self._t.users.values()), page)
+        return self._page_where(keep, page)
 
 
 class FakeClientRepository(_Repository):

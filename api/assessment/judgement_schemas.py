@@ -3,10 +3,10 @@
 import uuid
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from api.schemas import InputModel, ShownKind
-from domain.assessment.judgement import Judgement, JudgementKind, JudgementRevision, ModerationState
+from api.schemas import InputModel, ReadModel, ShownKind
+from domain.assessment.judgement import JudgementKind, ModerationState
 
 EvidenceLinks = list[str]
 
@@ -46,14 +46,14 @@ class ModerationIn(InputModel):
     moderated_on: date | None = None
 
 
-class ModerationOut(BaseModel):
+class ModerationOut(ReadModel):
     state: ModerationState
     step_id: uuid.UUID | None
     moderator: str | None
     moderated_on: date | None
 
 
-class JudgementOut(BaseModel):
+class JudgementOut(ReadModel):
     id: uuid.UUID
     school_id: uuid.UUID
     pupil_id: uuid.UUID
@@ -73,32 +73,8 @@ class JudgementOut(BaseModel):
     recorded_at: datetime
     version: int
 
-    @classmethod
-    def of(cls, j: Judgement) -> "JudgementOut":
-        m = j.moderation
-        return cls(
-            id=j.id,
-            school_id=j.school_id,
-            pupil_id=j.pupil_id,
-            strand_id=j.strand_id,
-            module_id=j.module_id,
-            step_id=j.step_id,
-            effective_step_id=j.effective_step_id,
-            kind=j.kind,
-            assessed_on=j.assessed_on,
-            assessor=j.assessor,
-            note=j.note,
-            evidence=j.evidence,
-            moderation=ModerationOut(
-                state=m.state, step_id=m.step_id, moderator=m.moderator, moderated_on=m.moderated_on
-            ),
-            recorded_by=j.recorded_by,
-            recorded_at=j.recorded_at,
-            version=j.version,
-        )
 
-
-class JudgementRevisionOut(BaseModel):
+class JudgementRevisionOut(ReadModel):
     judgement_id: uuid.UUID
     version: int
     step_id: uuid.UUID
@@ -110,25 +86,6 @@ class JudgementRevisionOut(BaseModel):
     changed_by: str
     changed_at: datetime
     reason: str
-
-    @classmethod
-    def of(cls, r: JudgementRevision) -> "JudgementRevisionOut":
-        m = r.moderation
-        return cls(
-            judgement_id=r.judgement_id,
-            version=r.version,
-            step_id=r.step_id,
-            kind=r.kind,
-            assessed_on=r.assessed_on,
-            assessor=r.assessor,
-            note=r.note,
-            moderation=ModerationOut(
-                state=m.state, step_id=m.step_id, moderator=m.moderator, moderated_on=m.moderated_on
-            ),
-            changed_by=r.changed_by,
-            changed_at=r.changed_at,
-            reason=r.reason,
-        )
 
 
 #: judgements in the change feed: as GET shows one (api.integration.records)

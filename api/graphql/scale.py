@@ -6,6 +6,7 @@ import uuid
 import strawberry
 
 from api.graphql.context import Ctx
+from api.graphql.from_entity import from_entity
 from domain.assessment import framework as fw
 
 
@@ -18,7 +19,7 @@ class Step:
 
     @classmethod
     def of(cls, s: fw.Step) -> "Step":
-        return cls(id=s.id, code=s.code, label=s.label, value=s.value)
+        return from_entity(cls, s)
 
 
 @strawberry.type
@@ -30,7 +31,7 @@ class Strand:
 
     @classmethod
     def of(cls, s: fw.Strand) -> "Strand":
-        return cls(id=s.id, code=s.code, name=s.name, position=s.position)
+        return from_entity(cls, s)
 
 
 async def _step(info: Ctx, step_id: uuid.UUID | None) -> Step | None:

@@ -12,6 +12,7 @@ import strawberry
 
 from api.graphql.analytics import StrandProgress, pupil_progress
 from api.graphql.context import Ctx
+from api.graphql.from_entity import from_entity
 from api.graphql.paging import DEFAULT_FIRST, Connection, connection, page_request, sliced
 from api.graphql.scale import Step, Strand, _step
 from domain.assessment import framework as fw
@@ -45,15 +46,8 @@ class Framework:
 
     @classmethod
     def of(cls, f: fw.Framework) -> "Framework":
-        return cls(
-            id=f.id,
-            name=f.name,
-            description=f.description,
-            trust_id=f.trust_id,
-            school_id=f.school_id,
-            strands=[Strand.of(s) for s in f.strands],
-            steps=[Step.of(s) for s in f.steps],
-            version=f.version,
+        return from_entity(
+            cls, f, strands=[Strand.of(s) for s in f.strands], steps=[Step.of(s) for s in f.steps]
         )
 
 
@@ -70,16 +64,7 @@ class Module:
 
     @classmethod
     def of(cls, m: cal.Module) -> "Module":
-        return cls(
-            id=m.id,
-            school_id=m.school_id,
-            academic_year=m.academic_year.label,
-            sequence=m.sequence,
-            name=m.name,
-            starts_on=m.starts_on,
-            ends_on=m.ends_on,
-            version=m.version,
-        )
+        return from_entity(cls, m, academic_year=m.academic_year.label)
 
 
 @strawberry.type
@@ -150,24 +135,7 @@ class Judgement:
 
     @classmethod
     def of(cls, j: jm.Judgement) -> "Judgement":
-        return cls(
-            id=j.id,
-            school_id=j.school_id,
-            pupil_id=j.pupil_id,
-            strand_id=j.strand_id,
-            module_id=j.module_id,
-            step_id=j.step_id,
-            effective_step_id=j.effective_step_id,
-            kind=j.kind,
-            assessed_on=j.assessed_on,
-            assessor=j.assessor,
-            note=j.note,
-            evidence=list(j.evidence),
-            moderation=_moderation(j.moderation),
-            recorded_by=j.recorded_by,
-            recorded_at=j.recorded_at,
-            version=j.version,
-        )
+        return from_entity(cls, j, evidence=list(j.evidence), moderation=_moderation(j.moderation))
 
     @strawberry.field
     async def step(self, info: Ctx) -> Step | None:
@@ -221,20 +189,7 @@ class Target:
 
     @classmethod
     def of(cls, t: tm.Target) -> "Target":
-        return cls(
-            id=t.id,
-            school_id=t.school_id,
-            pupil_id=t.pupil_id,
-            strand_id=t.strand_id,
-            academic_year=t.academic_year.label,
-            step_id=t.step_id,
-            set_on=t.set_on,
-            set_by=t.set_by,
-            rationale=t.rationale,
-            status=t.status,
-            supersedes_id=t.supersedes_id,
-            version=t.version,
-        )
+        return from_entity(cls, t, academic_year=t.academic_year.label)
 
     @strawberry.field
     async def step(self, info: Ctx) -> Step | None:
@@ -293,19 +248,7 @@ class OutcomeTarget:
 
     @classmethod
     def of(cls, o: tm.OutcomeTarget) -> "OutcomeTarget":
-        return cls(
-            id=o.id,
-            school_id=o.school_id,
-            pupil_id=o.pupil_id,
-            source=o.source,
-            area=o.area,
-            text=o.text,
-            set_on=o.set_on,
-            due_on=o.due_on,
-            status=o.status,
-            version=o.version,
-            _evaluations=list(o.evaluations),
-        )
+        return from_entity(cls, o, _evaluations=list(o.evaluations))
 
     @strawberry.field(description="one a term, oldest first")
     def evaluations(
@@ -342,18 +285,7 @@ class Destination:
 
     @classmethod
     def of(cls, d: dest.Destination) -> "Destination":
-        return cls(
-            id=d.id,
-            school_id=d.school_id,
-            pupil_id=d.pupil_id,
-            left_on=d.left_on,
-            year_group_at_leaving=d.year_group_at_leaving,
-            category=d.category,
-            provider=d.provider,
-            sustained=d.sustained,
-            eet=d.eet,
-            version=d.version,
-        )
+        return from_entity(cls, d)
 
 
 @strawberry.type
@@ -390,21 +322,7 @@ class Pupil:
 
     @classmethod
     def of(cls, p: PupilView) -> "Pupil":
-        return cls(
-            id=p.id,
-            school_id=p.school_id,
-            forename=p.forename,
-            surname=p.surname,
-            date_of_birth=p.date_of_birth,
-            upn=p.upn,
-            mis_id=p.mis_id,
-            pseudonym=p.pseudonym,
-            gender=p.gender,
-            year_group=p.year_group,
-            pathway=p.pathway,
-            version=p.version,
-            _view=p,
-        )
+        return from_entity(cls, p, _view=p)
 
     @strawberry.field(description="dated periods of Pupil Premium, FSM, EAL, SEN and needs")
     def characteristics(
@@ -491,9 +409,7 @@ class School:
 
     @classmethod
     def of(cls, s: org.School) -> "School":
-        return cls(
-            id=s.id, trust_id=s.trust_id, urn=s.urn, name=s.name, type=s.type, version=s.version
-        )
+        return from_entity(cls, s)
 
     @strawberry.field(description="pupils on the school's roll (not archived)")
     async def pupils(
@@ -553,7 +469,7 @@ class Trust:
 
     @classmethod
     def of(cls, t: org.Trust) -> "Trust":
-        return cls(id=t.id, name=t.name, kind=t.kind, version=t.version)
+        return from_entity(cls, t)
 
     @strawberry.field(description="the trust's schools that the caller may see")
     async def schools(
