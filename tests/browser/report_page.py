@@ -116,7 +116,7 @@ async def render(
         assert response is not None, f"no response for {url}"
         text = await page.inner_text("body")
         charts = await _charts(context, page)
-        violations = await _accessibility(page)
+        violations = await accessibility_violations(page)
         shots = await _screenshots(page, name, output, keep)
         await page.emulate_media(media="print")
         printed = await _print(page)
@@ -135,7 +135,7 @@ async def render(
         await page.close()
 
 
-async def _accessibility(page: Page) -> tuple[str, ...]:
+async def accessibility_violations(page: Page) -> tuple[str, ...]:
     """axe-core (injected through the DevTools protocol, so the page's own policy, which runs
     no script, does not stop it) against WCAG 2.0-2.2 A and AA."""
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
