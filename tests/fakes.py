@@ -692,13 +692,11 @@ def _judgement_unique(t: Tables, judgement: Judgement) -> None:
     )
 
 
-class FakeJudgementRepository(_Repository):
-    def _visible(self, judgement: Judgement) -> bool:
-        return self.scope.school(judgement.school_id)
+class FakeJudgementRepository(InMemoryRepository[Judgement]):
+    table, entity = "judgements", "judgement"
 
-    async def get(self, judgement_id: uuid.UUID) -> Judgement | None:
-        row = self._t.judgements.get(judgement_id)
-        return _copy(row) if row is not None and self._visible(row) else None
+    def _check_unique(self, tables: Tables, row: Judgement) -> None:
+        _judgement_unique(tables, row)
 
     async def find(
         self, pupil_id: uuid.UUID, strand_id: uuid.UUID, module_id: uuid.UUID
@@ -713,15 +711,6 @@ class FakeJudgementRepository(_Repository):
             None,
         )
 
-    async def add(self, judgement: Judgement) -> None:
-        row = copy.deepcopy(judgement)
-
-        def op(t: Tables) -> None:
-            _judgement_unique(t, row)
-            _insert(t.judgements, row)
-
-        self._tx.write(op)
-
     async def add_many(self, judgements: Sequence[Judgement]) -> None:
         """One statement: a clash anywhere in the batch writes none of it."""
         rows = [copy.deepcopy(j) for j in judgements]
@@ -732,25 +721,6 @@ class FakeJudgementRepository(_Repository):
                 _judgement_unique(scratch, row)
                 _insert(scratch.judgements, row)
             t.judgements = scratch.judgements
-
-        self._tx.write(op)
-
-    async def update(self, judgement: Judgement, previous_version: int) -> None:
-        row = copy.deepcopy(judgement)
-
-        def op(t: Tables) -> None:
-            _judgement_unique(t, row)
-            _versioned_update(t.judgements, row, previous_version, "judgement", self._visible)
-
-        self._tx.write(op)
-
-    async def delete(self, judgement: Judgement) -> None:
-        judgement_id, school_id = judgement.id, judgement.school_id
-
-        def op(t: Tables) -> None:
-            stored = t.judgements.get(judgement_id)
-            if stored is not None and stored.school_id == school_id and self._visible(stored):
-                del t.judgements[judgement_id]
 
         self._tx.write(op)
 
