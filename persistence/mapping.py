@@ -11,6 +11,7 @@ holds a value object (`academic_year` as its label), a nested object spread over
 
 import dataclasses
 import enum
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
@@ -67,9 +68,12 @@ class RowMapping(Generic[E]):
         self._read = dict(read or {})
         self._write = dict(write or {})
         fields = dataclasses.fields(entity)  # type: ignore[arg-type]
+        hints = typing.get_type_hints(entity)  # real types, even from string annotations
         column_names = set(columns)
         self._from_row = [
-            (f.name, f.type) for f in fields if f.name in column_names and f.name not in self._read
+            (f.name, hints[f.name])
+            for f in fields
+            if f.name in column_names and f.name not in self._read
         ]
         self._to_row = [
             f.name for f in fields if f.name in column_names and f.name not in self._write
