@@ -287,7 +287,6 @@ _KINDS = {
 class MembershipRow(NamedTuple):
     line: int
     group: TeachingGroup
-    new_group: bool
     before: Membership | None
     after: Membership
 
@@ -318,6 +317,9 @@ class MembershipImporter:
         }
         self.seen = FirstLines("pupil and group", "group")
         self.counter = Counter()
+        #: groups this file names that the school does not have yet: made with their first
+        #: accepted row (a group only rejected rows name is never made)
+        self.unsaved: set[uuid.UUID] = set()
 
     def check(self, line: int, row: Mapping[str, str]) -> MembershipRow | list[RowError]:
         error = RowErrors(line)
@@ -338,11 +340,13 @@ class MembershipImporter:
         if error.found or pupil_id is None or year is None or kind is None:
             return error.found
         group = self.groups.get((year.label, value_key(name)))
-        new_group = group is None
         if group is None:
             group = TeachingGroup(new_id(), self.setup.school.id, name, kind, year)
-            add_problems(group.problems(), error, lambda field: "group")
+            if problems := group.problems():
+                add_problems(problems, error, lambda field: "group")
+                return error.found
             self.groups[(year.label, value_key(name))] = group
+            self.unsaved.add(group.id)
         before = self.stored.get((group.id, pupil_id))
         after = Membership(
             id=before.id if before else new_id(),
@@ -358,15 +362,14 @@ class MembershipImporter:
             return error.found
         if repeated := self.seen.repeated((group.id, pupil_id), line):
             return [repeated]
-        return MembershipRow(line, group, new_group, before, after)
+        return MembershipRow(line, group, before, after)
 
     async def stage(self, rows: Sequence[MembershipRow]) -> list[RowError]:
         groups = self.setup.uow.groups
-        made: set[uuid.UUID] = set()
         for row in rows:
-            if row.new_group and row.group.id not in made:
+            if row.group.id in self.unsaved:
                 await groups.add(row.group)
-                made.add(row.group.id)
+                self.unsaved.discard(row.group.id)
             if row.before is None:
                 await groups.add_membership(row.after)
             elif row.changed:

@@ -225,6 +225,32 @@ async def test_a_class_list_import_makes_groups_and_memberships_and_is_idempoten
     assert [e["code"] for e in unknown.json()["errors"]] == ["unknown_pupil"]
 
 
+async def test_a_new_group_is_made_with_its_first_accepted_row_only(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    amira, ben = world.pupils
+    header = "UPN,Class,Academic Year,Start Date"
+    body = csv_file(
+        header,
+        f"{amira.upn},Cedar,2023/24,2024-09-02",  # after the year: refused
+        f"{ben.upn},Cedar,2023/24,2023-09-04",
+        f"{amira.upn},Larch,2023/24,2024-09-02",  # the only row naming Larch: refused
+    )
+    response = await post_import(client, world, "group_memberships", body, atomic="false")
+    assert response.status_code == 200, response.text
+    assert response.json()["counts"] == {"inserted": 1, "updated": 0, "unchanged": 0}
+    assert [(e["line"], e["field"]) for e in response.json()["errors"]] == [
+        (2, "starts_on"),
+        (4, "starts_on"),
+    ]
+    groups = await client.get(
+        GROUPS, params={"school_id": str(world.school.id)}, headers=world.headers("teacher")
+    )
+    names = {g["name"] for g in groups.json()["items"]}
+    assert "Cedar" in names
+    assert "Larch" not in names
+
+
 async def test_groups_and_memberships_are_exported_followed_and_audited(
     client: httpx.AsyncClient, world: World
 ) -> None:
