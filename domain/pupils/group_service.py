@@ -17,13 +17,14 @@ from domain.integration.audit import AuditedTable
 from domain.integration.import_fields import (
     FirstLines,
     PupilIndex,
+    RecordChange,
     RowErrors,
     add_problems,
     read_date,
     value_key,
 )
-from domain.integration.import_resource import Counter, ImportResource, ImportSetup
-from domain.integration.imports import ImportCounts, RowError
+from domain.integration.import_resource import ImportResource, ImportSetup, WriteThrough
+from domain.integration.imports import RowError
 from domain.integration.records import RecordKind
 from domain.kernel.access import Permission, Principal
 from domain.kernel.calendar import AcademicYear
@@ -35,7 +36,13 @@ from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
 from domain.organisation.ports import HasSchools
 from domain.pupils.group import GroupKind, Membership, TeachingGroup
-from domain.pupils.ports import GroupFilter, HasGroups, HasPupils, MembershipFilter
+from domain.pupils.ports import (
+    GroupFilter,
+    GroupRepository,
+    HasGroups,
+    HasPupils,
+    MembershipFilter,
+)
 from domain.pupils.references import referenced_pupil, require_filter_scope
 
 
@@ -284,44 +291,35 @@ _KINDS = {
 }
 
 
-class MembershipRow(NamedTuple):
-    line: int
-    group: TeachingGroup
-    before: Membership | None
-    after: Membership
-
-    @property
-    def changed(self) -> bool:
-        return (
-            self.before is None or replace(self.after, version=self.before.version) != self.before
-        )
+class MembershipChange(RecordChange[Membership]):
+    """A checked row of a class list: the pupil's membership of the group as stored (None if
+    new) and as the row makes it."""
 
 
-class MembershipImporter:
+class ClassList:
     """A class list: each row puts a pupil in a group from a day (the year's first day when
     blank); the group is made if the school has none of that name in that year. A pupil's
     membership of a group is matched by pupil and group, and its dates updated."""
 
     def __init__(
         self,
-        setup: ImportSetup,
+        school_id: uuid.UUID,
         index: PupilIndex,
         groups: Sequence[TeachingGroup],
         memberships: Sequence[Membership],
     ) -> None:
-        self.setup = setup
+        self.school_id = school_id
         self.index = index
         self.groups = {(g.academic_year.label, value_key(g.name)): g for g in groups}
         self.stored = {
             (m.group_id, m.pupil_id): m for m in sorted(memberships, key=lambda m: m.starts_on)
         }
         self.seen = FirstLines("pupil and group", "group")
-        self.counter = Counter()
-        #: groups this file names that the school does not have yet: made with their first
-        #: accepted row (a group only rejected rows name is never made)
-        self.unsaved: set[uuid.UUID] = set()
+        #: groups this file names that the school does not have yet, by id: made with their
+        #: first accepted row (a group only rejected rows name is never made)
+        self.unsaved: dict[uuid.UUID, TeachingGroup] = {}
 
-    def check(self, line: int, row: Mapping[str, str]) -> MembershipRow | list[RowError]:
+    def check(self, line: int, row: Mapping[str, str]) -> MembershipChange | list[RowError]:
         error = RowErrors(line)
         pupil_id = self.index.find(row, error)
         name = row.get("group", "").strip()
@@ -341,16 +339,16 @@ class MembershipImporter:
             return error.found
         group = self.groups.get((year.label, value_key(name)))
         if group is None:
-            group = TeachingGroup(new_id(), self.setup.school.id, name, kind, year)
+            group = TeachingGroup(new_id(), self.school_id, name, kind, year)
             if problems := group.problems():
                 add_problems(problems, error, lambda field: "group")
                 return error.found
             self.groups[(year.label, value_key(name))] = group
-            self.unsaved.add(group.id)
+            self.unsaved[group.id] = group
         before = self.stored.get((group.id, pupil_id))
         after = Membership(
             id=before.id if before else new_id(),
-            school_id=self.setup.school.id,
+            school_id=self.school_id,
             group_id=group.id,
             pupil_id=pupil_id,
             starts_on=starts_on or (before.starts_on if before else year.starts_on),
@@ -362,29 +360,27 @@ class MembershipImporter:
             return error.found
         if repeated := self.seen.repeated((group.id, pupil_id), line):
             return [repeated]
-        return MembershipRow(line, group, before, after)
-
-    async def stage(self, rows: Sequence[MembershipRow]) -> list[RowError]:
-        groups = self.setup.uow.groups
-        for row in rows:
-            if row.group.id in self.unsaved:
-                await groups.add(row.group)
-                self.unsaved.discard(row.group.id)
-            if row.before is None:
-                await groups.add_membership(row.after)
-            elif row.changed:
-                await groups.update_membership(row.after, row.before.version)
-            self.counter.add(row.before is not None, row.changed)
-        return []
-
-    async def duplicates(self) -> list[RowError]:
-        return []  # refused as they are checked
-
-    async def apply(self) -> ImportCounts:
-        return self.counter.counts()
+        return MembershipChange(line, before, after)
 
 
-async def _start_memberships(setup: ImportSetup) -> MembershipImporter:
+class _Memberships:
+    """Memberships written through the group repository (WriteThrough's store): a membership
+    of a group the school does not have yet writes the group first."""
+
+    def __init__(self, groups: GroupRepository, unsaved: dict[uuid.UUID, TeachingGroup]) -> None:
+        self.groups = groups
+        self.unsaved = unsaved
+
+    async def add(self, membership: Membership, /) -> None:
+        if (group := self.unsaved.pop(membership.group_id, None)) is not None:
+            await self.groups.add(group)
+        await self.groups.add_membership(membership)
+
+    async def update(self, membership: Membership, previous_version: int, /) -> None:
+        await self.groups.update_membership(membership, previous_version)
+
+
+async def _start_memberships(setup: ImportSetup) -> WriteThrough[MembershipChange]:
     uow, school_id = setup.uow, setup.school.id
     index = PupilIndex(await uow.imports.pupil_keys(school_id))
     groups = await every_page(
@@ -393,11 +389,12 @@ async def _start_memberships(setup: ImportSetup) -> MembershipImporter:
     memberships = await every_page(
         lambda page: uow.groups.memberships(MembershipFilter(school_id=school_id), page)
     )
-    return MembershipImporter(setup, index, groups, memberships)
+    class_list = ClassList(school_id, index, groups, memberships)
+    return WriteThrough(class_list.check, _Memberships(uow.groups, class_list.unsaved))
 
 
 #: class lists are roster data: the same permission as POST /group-memberships
-MEMBERSHIPS_IMPORT: ImportResource[MembershipRow] = ImportResource(
+MEMBERSHIPS_IMPORT: ImportResource[MembershipChange] = ImportResource(
     "group_memberships",
     Permission.WRITE_ROSTER,
     MEMBERSHIP_COLUMNS,
