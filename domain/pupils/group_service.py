@@ -34,6 +34,7 @@ from domain.kernel.paging import Page, PageRequest, every_page
 from domain.kernel.references import check_version, found
 from domain.kernel.transaction import Transaction
 from domain.kernel.unset import UNSET, Unset, given
+from domain.organisation.organisation import School
 from domain.organisation.ports import HasSchools
 from domain.pupils.group import GroupKind, Membership, TeachingGroup
 from domain.pupils.ports import (
@@ -88,21 +89,13 @@ def _works_at(user: User, school_id: uuid.UUID, trust_id: uuid.UUID | None) -> b
     return school_id in user.school_ids or (user.trust_id is not None and user.trust_id == trust_id)
 
 
-async def _checked_staff(
-    uow: GroupWork, school_id: uuid.UUID, staff_ids: frozenset[uuid.UUID]
-) -> None:
+async def _checked_staff(uow: GroupWork, school: School, staff_ids: frozenset[uuid.UUID]) -> None:
     """Each staff id is an active account that works in the group's school."""
-    school = found(await uow.schools.get(school_id), "school", school_id)
     for staff_id in sorted(staff_ids):
         user = await uow.users.get(staff_id)
-        works_here = user is not None and (
-            school_id in user.school_ids
-            or (user.trust_id is not None and user.trust_id == school.trust_id)
-        )
-        if user is None or not user.active or not works_here:
-            raise invalid(
-                "staff_ids", f"{staff_id} is no active staff account of the school", "reference"
-            )
+        if user is None or not user.active or not _works_at(user, school.id, school.trust_id):
+            reason = f"{staff_id} is no active staff account of the school"
+            raise invalid("staff_ids", reason, "reference")
 
 
 async def create_group(uow: GroupWork, actor: Principal, cmd: CreateGroup) -> TeachingGroup:
@@ -118,8 +111,8 @@ async def create_group(uow: GroupWork, actor: Principal, cmd: CreateGroup) -> Te
     if problems := group.problems():
         raise InvariantViolation(problems)
     async with uow:
-        found(await uow.schools.get(cmd.school_id), "school", cmd.school_id)
-        await _checked_staff(uow, group.school_id, group.staff_ids)
+        school = found(await uow.schools.get(cmd.school_id), "school", cmd.school_id)
+        await _checked_staff(uow, school, group.staff_ids)
         await uow.groups.add(group)
         await uow.commit()
     return group
@@ -155,7 +148,8 @@ async def update_group(uow: GroupWork, actor: Principal, cmd: UpdateGroup) -> Te
         if problems := changed.problems():
             raise InvariantViolation(problems)
         if changed.staff_ids != group.staff_ids:
-            await _checked_staff(uow, group.school_id, changed.staff_ids - group.staff_ids)
+            school = found(await uow.schools.get(group.school_id), "school", group.school_id)
+            await _checked_staff(uow, school, changed.staff_ids - group.staff_ids)
         await uow.groups.update(changed, group.version)
         await uow.commit()
     return changed
