@@ -15,6 +15,7 @@ is read page by page.
 import base64
 import binascii
 import enum
+import functools
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -26,8 +27,10 @@ MAX_CHANGES = 1000
 DEFAULT_CHANGES = 500
 
 
+@functools.cache
 def feed_order() -> tuple[str, ...]:
-    """The kinds of record the feed follows, in the order they come within one commit."""
+    """The kinds of record the feed follows, in the order they come within one commit (made
+    once: every key of a page is ranked by it)."""
     return tuple(k.name for k in followed())
 
 
