@@ -117,7 +117,7 @@ async def list_modules(
     school_id: uuid.UUID | None = None,
     academic_year: Annotated[str | None, Query(pattern=r"^\d{4}/\d{2}$")] = None,
 ) -> PageOut[ModuleOut]:
-    year = AcademicYear.parse(academic_year) if academic_year else None
+    year = AcademicYear.parse_given(academic_year)
     result = await modules_service.list_modules(uow, principal, ModuleFilter(school_id, year), page)
     return page_out(result, [ModuleOut.of(m) for m in result.items], request, response)
 

@@ -38,10 +38,6 @@ from domain.targets import target_service as targets
 from domain.targets.ports import OutcomeTargetFilter, TargetFilter
 
 
-def _year(text: str | None) -> AcademicYear | None:
-    return AcademicYear.parse(text) if text else None
-
-
 @strawberry.type
 class Me:
     subject: str
@@ -168,7 +164,7 @@ class Query(AnalyticsQuery, ReportQuery):
         page = await modules.list_modules(
             info.context.uow(),
             info.context.principal,
-            ModuleFilter(school_id, _year(academic_year)),
+            ModuleFilter(school_id, AcademicYear.parse_given(academic_year)),
             page_request(first, after),
         )
         return connection(page, [Module.of(m) for m in page.items])
@@ -217,7 +213,7 @@ class Query(AnalyticsQuery, ReportQuery):
             school_id,
             pupil_id,
             strand_id,
-            _year(academic_year),
+            AcademicYear.parse_given(academic_year),
             status,
         )
         page = await targets.list_targets(

@@ -374,7 +374,7 @@ class Pupil:
         first: int = DEFAULT_FIRST,
         after: str | None = None,
     ) -> Connection[Target]:
-        year = cal.AcademicYear.parse(academic_year) if academic_year else None
+        year = cal.AcademicYear.parse_given(academic_year)
         page = await info.context.loaders.targets_of_pupil(
             self.id, TargetFilter(academic_year=year), page_request(first, after)
         )
@@ -438,7 +438,7 @@ class School:
         first: int = DEFAULT_FIRST,
         after: str | None = None,
     ) -> Connection[Module]:
-        year = cal.AcademicYear.parse(academic_year) if academic_year else None
+        year = cal.AcademicYear.parse_given(academic_year)
         page = await modules_service.list_modules(
             info.context.uow(),
             info.context.principal,

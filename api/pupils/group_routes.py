@@ -33,10 +33,6 @@ groups = APIRouter(prefix="/groups", tags=["groups"])
 memberships = APIRouter(prefix="/group-memberships", tags=["groups"])
 
 
-def _year(text: str | None) -> AcademicYear | None:
-    return AcademicYear.parse(text) if text else None
-
-
 @groups.get("")
 async def list_groups(
     request: Request,
@@ -53,7 +49,9 @@ async def list_groups(
 ) -> PageOut[TeachingGroupOut]:
     """Groups of a school, a year or a kind; a teacher's (`staff_id`); a pupil's (`pupil_id`,
     on the day `on` if given)."""
-    filter = GroupFilter(school_id, _year(academic_year), kind, staff_id, pupil_id, on)
+    filter = GroupFilter(
+        school_id, AcademicYear.parse_given(academic_year), kind, staff_id, pupil_id, on
+    )
     result = await service.list_groups(uow, principal, filter, page)
     return page_out(result, [TeachingGroupOut.of(g) for g in result.items], request, response)
 
@@ -182,7 +180,9 @@ class GroupQuery:
         first: int = DEFAULT_FIRST,
         after: str | None = None,
     ) -> Connection[Group]:
-        filter = GroupFilter(school_id, _year(academic_year), kind, staff_id, pupil_id, on)
+        filter = GroupFilter(
+            school_id, AcademicYear.parse_given(academic_year), kind, staff_id, pupil_id, on
+        )
         context = info.context
         page = await service.list_groups(
             context.uow(), context.principal, filter, page_request(first, after)

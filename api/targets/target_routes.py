@@ -41,7 +41,7 @@ async def list_targets(
     academic_year: Annotated[str | None, Query(pattern=r"^\d{4}/\d{2}$")] = None,
     target_status: Annotated[TargetStatus | None, Query(alias="status")] = None,
 ) -> PageOut[TargetOut]:
-    year = AcademicYear.parse(academic_year) if academic_year else None
+    year = AcademicYear.parse_given(academic_year)
     filter = TargetFilter(school_id, pupil_id, strand_id, year, target_status)
     result = await targets_service.list_targets(uow, principal, filter, page)
     return page_out(result, [TargetOut.of(t) for t in result.items], request, response)

@@ -36,6 +36,11 @@ class AcademicYear:
         return cls(int(match[1]))
 
     @classmethod
+    def parse_given(cls, text: str | None, field: str = "academic_year") -> "AcademicYear | None":
+        """`parse`, or None when no year is given (an optional filter)."""
+        return cls.parse(text, field) if text else None
+
+    @classmethod
     def containing(cls, day: date) -> "AcademicYear":
         return cls(day.year if day.month >= 9 else day.year - 1)
 
