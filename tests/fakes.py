@@ -269,7 +269,6 @@ class _Versioned(Protocol):
 
 K = TypeVar("K", bound=_Keyed)
 V = TypeVar("V", bound=_Versioned)
-E = TypeVar("E", bound=_Versioned)
 
 
 def _page(rows: Iterable[K], page: PageRequest) -> Page[K]:
@@ -341,7 +340,7 @@ class _Repository:
         return self._tx.tables
 
 
-class InMemoryRepository(_Repository, Generic[E]):
+class InMemoryRepository(_Repository, Generic[V]):
     """The one generic in-memory repository, which each fake below specialises: `table` names
     its rows in `Tables`; a row is there only if the scope shows it (`_visible`, by school
     unless told otherwise); writes check the table's unique indexes (`_check_unique`), updates
@@ -350,26 +349,26 @@ class InMemoryRepository(_Repository, Generic[E]):
     table: ClassVar[str]
     entity: ClassVar[str]
 
-    def _rows(self, tables: Tables | None = None) -> dict[uuid.UUID, E]:
-        rows: dict[uuid.UUID, E] = getattr(tables or self._t, self.table)
+    def _rows(self, tables: Tables | None = None) -> dict[uuid.UUID, V]:
+        rows: dict[uuid.UUID, V] = getattr(tables or self._t, self.table)
         return rows
 
-    def _visible(self, row: E) -> bool:
+    def _visible(self, row: V) -> bool:
         return self.scope.school(getattr(row, "school_id"))  # noqa: B009 - every tenant row
 
-    def _check_unique(self, tables: Tables, row: E) -> None:
+    def _check_unique(self, tables: Tables, row: V) -> None:
         """The table's unique indexes, as Conflict naming the field; none unless overridden."""
 
-    async def get(self, key: uuid.UUID) -> E | None:
+    async def get(self, key: uuid.UUID) -> V | None:
         found = await self.get_many([key])
         return found[0] if found else None
 
-    async def get_many(self, ids: Sequence[uuid.UUID]) -> list[E]:
+    async def get_many(self, ids: Sequence[uuid.UUID]) -> list[V]:
         wanted = set(ids)
         ordered = sorted(self._rows().values(), key=lambda r: r.id)
         return [copy.deepcopy(r) for r in ordered if r.id in wanted and self._visible(r)]
 
-    async def add(self, item: E) -> None:
+    async def add(self, item: V) -> None:
         row = copy.deepcopy(item)
 
         def op(tables: Tables) -> None:
@@ -378,7 +377,7 @@ class InMemoryRepository(_Repository, Generic[E]):
 
         self._tx.write(op)
 
-    async def update(self, item: E, previous_version: int) -> None:
+    async def update(self, item: V, previous_version: int) -> None:
         row = copy.deepcopy(item)
 
         def op(tables: Tables) -> None:
@@ -387,7 +386,7 @@ class InMemoryRepository(_Repository, Generic[E]):
 
         self._tx.write(op)
 
-    async def delete(self, item: E) -> None:
+    async def delete(self, item: V) -> None:
         key = item.id
 
         def op(tables: Tables) -> None:
@@ -398,10 +397,10 @@ class InMemoryRepository(_Repository, Generic[E]):
 
         self._tx.write(op)
 
-    def _before_delete(self, tables: Tables, row: E) -> None:
+    def _before_delete(self, tables: Tables, row: V) -> None:
         """Refuse a delete other rows still depend on; nothing depends unless overridden."""
 
-    def _page_where(self, keep: Callable[[E], bool], page: PageRequest) -> Page[E]:
+    def _page_where(self, keep: Callable[[V], bool], page: PageRequest) -> Page[V]:
         return _page((r for r in self._rows().values() if self._visible(r) and keep(r)), page)
 
 

@@ -1,5 +1,6 @@
 """Per-request GraphQL context: the caller, the runtime and fresh data loaders."""
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -14,6 +15,7 @@ from api.graphql.cost import ListBound
 from api.graphql.loaders import Loaders
 from api.runtime import Runtime
 from domain.kernel.access import Principal
+from domain.kernel.discovery import declared
 from persistence.unit_of_work import SqlUnitOfWork
 
 
@@ -70,3 +72,12 @@ class QueryFields:
 
     fields: type
     bounds: Mapping[tuple[str, str], ListBound] = field(default_factory=dict)
+
+
+@functools.cache
+def feature_query_fields() -> tuple[QueryFields, ...]:
+    """Every feature's QueryFields, found once (domain.kernel.discovery): the schema's root
+    takes their fields and the cost analysis their bounds."""
+    import api  # the package the features' `..._routes` modules are in
+
+    return tuple(declared(api, QueryFields, "_routes"))

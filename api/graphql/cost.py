@@ -45,13 +45,11 @@ from graphql import (
 from graphql.type.definition import GraphQLInterfaceType, GraphQLObjectType
 from strawberry.extensions import SchemaExtension
 
-import api
 from api.graphql.paging import DEFAULT_FIRST, MAX_FIRST
 from domain.analytics.flags import Flag
 from domain.assessment.framework import MAX_STEPS, MAX_STRANDS
 from domain.assessment.judgement import MAX_EVIDENCE
 from domain.kernel.access import Permission
-from domain.kernel.discovery import declared
 from domain.outcomes.destination import DestinationCategory
 
 #: extensions.code of a refused operation
@@ -123,10 +121,10 @@ LIST_BOUNDS: Mapping[tuple[str, str], ListBound] = {
 def list_bounds() -> Mapping[tuple[str, str], ListBound]:
     """LIST_BOUNDS, and the bounds each feature states for the lists of its own types beside
     its Query fields (api.graphql.context.QueryFields)."""
-    from api.graphql.context import QueryFields  # the features' fields import this module
+    from api.graphql.context import feature_query_fields  # the features import this module
 
     bounds = dict(LIST_BOUNDS)
-    for feature in declared(api, QueryFields, "_routes"):
+    for feature in feature_query_fields():
         bounds.update(feature.bounds)
     return bounds
 

@@ -14,9 +14,8 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
-import api
 from api.graphql import enums
-from api.graphql.context import Context, QueryFields
+from api.graphql.context import Context, feature_query_fields
 from api.graphql.cost import QueryCost
 from api.graphql.errors import TIMED_OUT, DomainErrorCodes
 from api.graphql.mutations import Mutation
@@ -25,7 +24,6 @@ from api.graphql.shapes import SHAPE_ENUMS
 from api.log_privacy import described
 from api.runtime import Runtime
 from domain.kernel.access import Role
-from domain.kernel.discovery import declared
 
 DEFAULT_MAX_DEPTH = 10
 DEFAULT_TIMEOUT_SECONDS = 10.0
@@ -151,7 +149,7 @@ def _budgets(given: Mapping[Role, int]) -> Any:
 
 def _query_root() -> type:
     """The Query root: its own fields, then each feature's declared fields in module order."""
-    features = [q.fields for q in declared(api, QueryFields, "_routes")]
+    features = [q.fields for q in feature_query_fields()]
     return merge_types("Query", (Query, *features)) if features else Query
 
 
